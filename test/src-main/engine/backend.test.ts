@@ -57,7 +57,7 @@ function lossTf(params: tf.Tensor[], x: tf.Tensor2D): tf.Scalar {
     }
     return tf.sum(a);
   };
-  const gradX = tf.grad(H)(x);
+  const gradX = tf.grad((xIn: tf.Tensor) => H(xIn as tf.Tensor2D))(x);
   return tf.mean(tf.sum(tf.square(gradX), 1));
 }
 

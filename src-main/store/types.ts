@@ -1,0 +1,186 @@
+/**
+ * Row and argument types of the run store (./runStore.ts).
+ *
+ * Every row is a plain JSON-able object with camelCase fields, so the API layer can send it to the UI as
+ * it is. Times are milliseconds since the Unix epoch (numbers, not Date objects, for the same reason).
+ * Ids are random UUIDs (crypto.randomUUID), so that runs imported from another database never clash.
+ */
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+export const MODEL_KINDS = ['ngf', 'hnn', 'node'] as const;
+/** Neural geodesic flow, Hamiltonian neural network, neural ODE. */
+export type ModelKind = (typeof MODEL_KINDS)[number];
+
+export const RUN_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
+/**
+ * queued -> running -> done | failed | cancelled. `interrupted`: the process that owned a queued or
+ * running run died (crash, SIGKILL, power loss); set when a store is next opened.
+ */
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const ARTIFACT_KINDS = ['checkpoint', 'analysis', 'figure', 'log', 'other'] as const;
+export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
+
+/** A dataset file the store knows about (its metadata only; the data stay in the file). */
+export interface DatasetRow {
+  id: string;
+  /** Where the file was when it was added (absolute path on the machine that added it). */
+  path: string;
+  /** sha256 of the file's bytes, lowercase hex; datasets are deduplicated on it. */
+  contentHash: string;
+  /** File format, e.g. 'npz'. */
+  format: string;
+  /** Array name -> shape, e.g. { trajectories: [90, 30, 8], times: [90, 30] }. */
+  shapes: Record<string, number[]>;
+  /** The physical system, e.g. 'half-sphere', 'two-body'; null when unknown. */
+  systemKind: string | null;
+  notes: string;
+  createdAt: number;
+}
+
+export interface NewDataset {
+  /** The file to register; its bytes are hashed. */
+  path: string;
+  format: string;
+  shapes: Record<string, number[]>;
+  systemKind?: string | null;
+  notes?: string;
+}
+
+export interface RunRow {
+  id: string;
+  /** Comparison group: the runs started together to compare several models; null for a lone run. */
+  groupId: string | null;
+  modelKind: ModelKind;
+  /** The full training configuration (model, optimiser, solver, ...), as given to createRun. */
+  config: JsonObject;
+  trainDatasetId: string | null;
+  testDatasetId: string | null;
+  seed: number;
+  status: RunStatus;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  /** Compute backend, e.g. 'wasm'; null until started. */
+  backend: string | null;
+  /** Package versions at start, e.g. { tfjs: '4.22.0', workbench: '0.1.0' }; null until started. */
+  versions: Record<string, string> | null;
+  /** Why the run failed or was interrupted; null otherwise. */
+  error: string | null;
+  /** Sorted, unique. */
+  tags: string[];
+  notes: string;
+  /** Final metrics, set by finishRun; null before. */
+  summary: JsonObject | null;
+}
+
+export interface NewRun {
+  groupId?: string | null;
+  modelKind: ModelKind;
+  config: JsonObject;
+  trainDatasetId?: string | null;
+  testDatasetId?: string | null;
+  seed: number;
+  tags?: string[];
+  notes?: string;
+}
+
+export interface RunStart {
+  backend: string;
+  versions: Record<string, string>;
+}
+
+/** One logged value. Logging the same (run, name, step) again replaces the value. */
+export interface MetricPoint {
+  /** Epoch or optimiser step: a non-negative integer. */
+  step: number;
+  name: string;
+  /** Any number, NaN and ±Infinity included (a diverging run logs them). */
+  value: number;
+  /** ms since the epoch; defaults to the time of the logMetrics call. */
+  wallTime?: number;
+}
+
+/** Per (run, metric): kept up to date by logMetrics so that threshold filters use an index, not a scan. */
+export interface MetricStat {
+  /** Value at the largest step logged. */
+  last: number;
+  lastStep: number;
+  /** Smallest / largest value logged, NaN ignored (NaN when every value was NaN). */
+  min: number;
+  max: number;
+  count: number;
+}
+
+/** One metric of one run, in step order. Plain number arrays (JSON-able); NaN is kept as NaN. */
+export interface MetricSeries {
+  runId: string;
+  name: string;
+  steps: number[];
+  values: number[];
+  wallTimes: number[];
+}
+
+/** Which per-run statistic of a metric a threshold or a sort looks at ('min' is the best of a loss). */
+export type MetricStatistic = 'last' | 'min' | 'max';
+
+export interface MetricThreshold {
+  metric: string;
+  op: '<' | '<=' | '>' | '>=';
+  value: number;
+  /** Default 'last'. */
+  of?: MetricStatistic;
+}
+
+export type RunSortKey = 'createdAt' | 'startedAt' | 'finishedAt' | 'status' | 'modelKind' | 'seed';
+
+export interface RunFilter {
+  modelKind?: ModelKind | ModelKind[];
+  /** Runs trained or tested on this dataset. */
+  datasetId?: string;
+  status?: RunStatus | RunStatus[];
+  /** Runs carrying every one of these tags. */
+  tag?: string | string[];
+  groupId?: string;
+  /** Case-insensitive substring of the notes. */
+  text?: string;
+  /** Every threshold must hold; runs without the metric are left out. */
+  metric?: MetricThreshold | MetricThreshold[];
+  /** Default: createdAt, descending. A metric sort puts runs without the metric last. */
+  sort?: { by: RunSortKey; dir?: 'asc' | 'desc' } | { metric: string; of?: MetricStatistic; dir?: 'asc' | 'desc' };
+  /** Page size, default 100, at most 10 000. */
+  limit?: number;
+  offset?: number;
+}
+
+export interface RunPage {
+  runs: RunRow[];
+  /** Number of runs matching the filter, ignoring limit and offset. */
+  total: number;
+}
+
+export interface ArtifactRow {
+  runId: string;
+  kind: ArtifactKind;
+  /** File name, unique within the run: letters, digits, '.', '_', '-'. */
+  name: string;
+  /** Path relative to the artifacts folder (`<db>.artifacts/`), i.e. `<runId>/<name>`. */
+  path: string;
+  bytes: number;
+  /** sha256 of the file's bytes, lowercase hex. */
+  sha256: string;
+  createdAt: number;
+}
+
+export interface ImportResult {
+  /** Runs added to this database. */
+  runsImported: string[];
+  /** Runs already present (same id), left as they were. */
+  runsSkipped: string[];
+  /** Datasets added (new content hash). */
+  datasetsImported: number;
+  /** Datasets matched to one already here by content hash. */
+  datasetsMatched: number;
+}

@@ -23,6 +23,12 @@ export interface ButcherTableau {
   a: readonly (readonly number[])[];
   b: readonly number[];
   bError?: readonly number[];
+  /**
+   * Continuous extension (dense output) for methods that have one: row i holds the polynomial
+   * coefficients of the weight b_i(theta) in powers theta^1, theta^2, ..., so that inside a step of
+   * size h from (t, z) the interpolant is z(t + theta h) = z + h sum_i b_i(theta) k_i, 0 <= theta <= 1.
+   */
+  dense?: readonly (readonly number[])[];
 }
 
 export type FixedStepSolverName = 'euler' | 'midpoint' | 'rk4';

@@ -18,14 +18,20 @@ export interface RungeKuttaStep {
   k: tf.Tensor2D[];
 }
 
-/** z + sum_j w_j hk_j over the non-zero weights; z itself when all weights are zero. */
-function combine(z: tf.Tensor2D, weights: readonly number[], hk: readonly tf.Tensor2D[]): tf.Tensor2D {
+/** sum_j w_j x_j over the non-zero weights (unit weights unmultiplied); null when all are zero. */
+export function weightedSum(weights: readonly number[], xs: readonly tf.Tensor2D[]): tf.Tensor2D | null {
   const terms: tf.Tensor2D[] = [];
   weights.forEach((w, j) => {
-    if (w !== 0) terms.push(w === 1 ? hk[j]! : tf.mul(hk[j]!, w));
+    if (w !== 0) terms.push(w === 1 ? xs[j]! : tf.mul(xs[j]!, w));
   });
-  if (terms.length === 0) return z;
-  return tf.add(z, terms.length === 1 ? terms[0]! : tf.addN(terms));
+  if (terms.length === 0) return null;
+  return terms.length === 1 ? terms[0]! : tf.addN(terms);
+}
+
+/** z + sum_j w_j hk_j. */
+function combine(z: tf.Tensor2D, weights: readonly number[], hk: readonly tf.Tensor2D[]): tf.Tensor2D {
+  const increment = weightedSum(weights, hk);
+  return increment ? tf.add(z, increment) : z;
 }
 
 function isFirstSameAsLast(tableau: ButcherTableau): boolean {
@@ -55,11 +61,10 @@ export function rkStep(
   // Stage times by node value: rk4's two c = 1/2 stages share one tensor.
   const stageTimes = new Map<number, tf.Tensor1D>([[0, t]]);
   const timeAt = (c: number): tf.Tensor1D => {
-    let ti = stageTimes.get(c);
-    if (!ti) {
-      ti = tf.add(t, c === 1 ? dt : tf.mul(dt, c));
-      stageTimes.set(c, ti);
-    }
+    const known = stageTimes.get(c);
+    if (known) return known;
+    const ti: tf.Tensor1D = tf.add(t, c === 1 ? dt : tf.mul(dt, c));
+    stageTimes.set(c, ti);
     return ti;
   };
   const k: tf.Tensor2D[] = [];

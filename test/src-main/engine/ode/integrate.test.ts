@@ -124,7 +124,7 @@ describe('integrateFixed gradients', () => {
     const f: VectorField = (_t, z) => tf.mul(z, theta);
     const z0 = tf.tensor2d(z0Rows);
     const w = tf.tensor2d(weights);
-    const loss = (z: tf.Tensor2D) => tf.sum(tf.mul(w, integrateFixed(f, z, { t1, steps, output: 'final' })));
+    const loss = (z: tf.Tensor) => tf.sum(tf.mul(w, integrateFixed(f, z as tf.Tensor2D, { t1, steps, output: 'final' })));
 
     const dz0 = tf.grad(loss)(z0).arraySync() as number[][];
     const { grads } = tf.variableGrads(() => loss(z0) as tf.Scalar, [theta]);
@@ -142,9 +142,9 @@ describe('integrateFixed gradients', () => {
   });
 
   it('match central finite differences on a nonlinear field, with respect to t1', () => {
-    const f: VectorField = (t, z) => tf.tanh(tf.add(tf.mul(z, tf.reshape(t, [-1, 1])), 0.3));
+    const f: VectorField = (t, z) => tf.tanh(tf.add(tf.mul(z, tf.reshape(t, [-1, 1])), 0.3)) as tf.Tensor2D;
     const z0 = tf.tensor2d([[0.2, -0.4]]);
-    const final = (t1: tf.Tensor1D) => tf.sum(integrateFixed(f, z0, { t1, steps: 8, output: 'final' })) as tf.Scalar;
+    const final = (t1: tf.Tensor) => tf.sum(integrateFixed(f, z0, { t1: t1 as tf.Tensor1D, steps: 8, output: 'final' })) as tf.Scalar;
     const t1 = 1.1;
     const grad = tf.grad(final)(tf.tensor1d([t1])).dataSync()[0]!;
     const eps = 1e-2;
@@ -154,7 +154,7 @@ describe('integrateFixed gradients', () => {
 });
 
 describe('integrateFixed input errors', () => {
-  const z0 = () => tf.zeros([2, 2]) as tf.Tensor2D;
+  const z0 = (): tf.Tensor2D => tf.zeros([2, 2]) as tf.Tensor2D;
   it('rejects bad steps, solvers, shapes and outputs with clear messages', () => {
     expect(() => integrateFixed(oscillator, z0(), { t1: 1, steps: 0 })).toThrow(/steps must be an integer >= 1, got 0/);
     expect(() => integrateFixed(oscillator, z0(), { t1: 1, steps: 2.5 })).toThrow(/steps must be an integer >= 1/);

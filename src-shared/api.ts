@@ -6,12 +6,12 @@
  * validated at the boundary with `parsePayload`: a malformed call is refused with an ApiError
  * ('invalid') whose message names the field, before anything is read or written.
  *
- * Ids are strings on the wire. Times are ISO 8601 strings. Binary content travels as base64.
+ * Ids are strings (UUIDs). Times are milliseconds since the Unix epoch. Binary content travels as base64.
  */
 import * as v from 'valibot';
 import { ApiError } from './errors';
 import { BASE64_PATTERN } from './base64';
-import { budgetSchema, MODEL_KINDS, modelConfigSchema, type Budget, type ModelConfigs, type ModelKind } from './hyperparams';
+import { budgetSchema, MODEL_KINDS, modelConfigSchema, type Budget, type ModelKind } from './hyperparams';
 import { formatIssues, idList, nonEmptyString, validate, wholeNumber } from './validation';
 
 // ---------------------------------------------------------------------------------------------
@@ -20,30 +20,47 @@ import { formatIssues, idList, nonEmptyString, validate, wholeNumber } from './v
 export const RUN_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
-/** describeDataset's JSON summary (format, shapes, dtype, time grid, ranges); `format` is always present. */
+/**
+ * describeDataset's JSON summary (src-main/data/describeDataset.ts): format, keys with shapes and
+ * dtypes, n, steps, dim, time grid, per-coordinate min/max/mean. `format` is always present.
+ */
 export interface DatasetSummary {
   format: string;
   [key: string]: unknown;
 }
 
+/** A registered dataset file (the store's DatasetRow plus a display name). */
 export interface DatasetInfo {
   id: string;
+  /** Display name: the file's base name. */
   name: string;
-  /** Where it came from: a file path, 'upload', or 'generated:<kind>'. */
-  source: string;
+  /** Absolute path of the file on the machine running the service. */
+  path: string;
+  /** sha256 of the file's bytes; datasets are deduplicated on it. */
   contentHash: string;
-  createdAt: string;
-  summary: DatasetSummary;
+  /** 'inputs-targets' or 'trajectories'. */
+  format: string;
+  /** Array name -> shape, e.g. { trajectories: [90, 30, 8], times: [90, 30] }. */
+  shapes: Record<string, number[]>;
+  /** The physical system ('two-body', 'sphere-geodesics', ...); null when unknown. */
+  systemKind: string | null;
+  notes: string;
+  createdAt: number;
 }
 
 /** A few trajectories' values for chosen state coordinates, for a quick plot. */
 export interface DatasetPreview {
   coordinates: number[];
-  trajectories: { index: number; times: number[]; values: number[][] /* [coordinate][time] */ }[];
+  /**
+   * For trajectory data: each trajectory's times and values[coordinate][time]. For inputs/targets
+   * data: each sample as a two-point "trajectory" (input at t = 0, target at its flow time).
+   */
+  trajectories: { index: number; times: number[]; values: number[][] }[];
 }
 
 export interface DatasetInspection {
   dataset: DatasetInfo;
+  summary: DatasetSummary;
   preview: DatasetPreview;
 }
 
@@ -64,52 +81,89 @@ export interface GeneratorInfo {
   parameters: GeneratorParameter[];
 }
 
-export type RunConfig = { [K in ModelKind]: { model: K; config: ModelConfigs[K] } }[ModelKind];
+/**
+ * What runs.start stores as a run's `config`: the validated hyperparameters of its model kind, the
+ * budget, and the group's name. Runs imported from elsewhere may hold another layout, so readers
+ * should check before trusting it.
+ */
+export interface StoredRunConfig {
+  hyperparameters: Record<string, unknown>;
+  budget: Budget;
+  name: string | null;
+}
 
-export type RunInfo = RunConfig & {
+/** A run as stored (the store's RunRow; times in ms since the Unix epoch). */
+export interface RunInfo {
   id: string;
-  /** Runs started together by one runs.start share a group (one comparison). */
-  groupId: string;
-  status: RunStatus;
-  trainDatasetId: string;
+  /** Runs started together by one runs.start share a group (one comparison); null for a lone run. */
+  groupId: string | null;
+  modelKind: ModelKind;
+  /** See StoredRunConfig. */
+  config: Record<string, unknown>;
+  trainDatasetId: string | null;
   testDatasetId: string | null;
   seed: number;
-  budget: Budget;
+  status: RunStatus;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  /** Compute backend, e.g. 'wasm'; null until started. */
+  backend: string | null;
+  versions: Record<string, string> | null;
+  /** Why the run failed or was interrupted. */
+  error: string | null;
+  /** Sorted, unique. */
   tags: string[];
   notes: string;
-  /** Why the run failed (status 'failed' or 'interrupted'). */
-  error: string | null;
   /** Final figures reported by the trainer (status 'done'). */
   summary: Record<string, unknown> | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-};
+}
+
+export interface RunList {
+  runs: RunInfo[];
+  /** Runs matching the filter, ignoring limit and offset. */
+  total: number;
+}
 
 export interface ArtifactInfo {
+  runId: string;
   kind: string;
+  /** File name, unique within the run. */
+  name: string;
+  /** Path relative to the store's artifacts folder. */
   path: string;
-  createdAt: string;
+  bytes: number;
+  sha256: string;
+  createdAt: number;
 }
 
 export interface RunDetail {
   run: RunInfo;
   artifacts: ArtifactInfo[];
-  /** The most recent value of every metric logged so far. */
+  /** The value at the largest step of every metric logged so far. */
   latestMetrics: Record<string, number>;
 }
 
-/** One metric of one run, by epoch. */
+/** One metric of one run, in step (epoch) order. */
 export interface MetricSeries {
   runId: string;
   name: string;
-  epochs: number[];
+  steps: number[];
   values: number[];
+  wallTimes: number[];
 }
 
 export interface Comparison {
   runs: RunInfo[];
   series: MetricSeries[];
+}
+
+export interface ImportReport {
+  runsImported: string[];
+  /** Runs already present (same id), left as they were. */
+  runsSkipped: string[];
+  datasetsImported: number;
+  datasetsMatched: number;
 }
 
 export const ANALYSIS_SECTIONS = ['prediction', 'reconstruction', 'energy', 'metric', 'geodesics'] as const;
@@ -132,7 +186,7 @@ export interface NamedSeries {
 export interface AnalysisReport {
   runId: string;
   datasetId: string | null;
-  createdAt: string;
+  createdAt: number;
   options: AnalysisOptions;
   /** Headline figures, e.g. predictionMse, reconstructionMse, energyMse. */
   scalars: Record<string, number>;
@@ -175,7 +229,7 @@ export interface RunProgress {
 export interface ApiEvents {
   'run.status': { runId: string; status: RunStatus; error: string | null };
   'run.progress': RunProgress;
-  /** One epoch's metrics (trainLoss, testLoss, loss terms, wallTime), as logged to the store. */
+  /** One epoch's metrics (trainLoss, testLoss, loss terms, wallTime), as logged to the store (step = epoch). */
   'run.metrics': { runId: string; epoch: number; metrics: Record<string, number> };
   'dataset.added': { dataset: DatasetInfo };
 }
@@ -208,22 +262,28 @@ const modelEntry = v.variant(
   `must be one of ${MODEL_KINDS.map((k) => `'${k}'`).join(', ')}`,
 );
 
+const metricStatistic = v.picklist(['last', 'min', 'max'], "must be one of 'last', 'min', 'max'");
 const runFilter = v.optional(
   v.strictObject({
-    model: v.optional(modelKind),
+    modelKind: v.optional(modelKind),
+    /** Runs trained or tested on this dataset. */
     datasetId: v.optional(id('dataset')),
     status: v.optional(v.picklist(RUN_STATUSES, `must be one of ${RUN_STATUSES.join(', ')}`)),
     tag: v.optional(nonEmptyString('a tag')),
     groupId: v.optional(id('group')),
-    /** Keep runs whose latest value of `name` satisfies `op value`. */
+    /** Case-insensitive substring of the notes. */
+    text: v.optional(nonEmptyString('a non-empty search text')),
+    /** Keep runs whose `of` statistic (default: last value) of `metric` satisfies `op value`. */
     metric: v.optional(
       v.strictObject({
-        name: nonEmptyString('a metric name'),
+        metric: nonEmptyString('a metric name'),
         op: v.picklist(['<', '<=', '>', '>='], "must be one of '<', '<=', '>', '>='"),
         value: v.pipe(v.number('must be a number'), v.finite('must be a finite number')),
+        of: v.optional(metricStatistic),
       }),
     ),
-    limit: v.optional(wholeNumber(1, 100_000)),
+    limit: v.optional(wholeNumber(1, 10_000)),
+    offset: v.optional(wholeNumber(0, Number.MAX_SAFE_INTEGER)),
   }),
   {},
 );
@@ -288,7 +348,7 @@ export const METHODS = {
     }),
   ),
   'runs.cancel': method<{ runId: string; status: RunStatus }>()(v.strictObject({ runId: id('run') })),
-  'runs.list': method<RunInfo[]>()(v.optional(v.strictObject({ filter: runFilter }), {})),
+  'runs.list': method<RunList>()(v.optional(v.strictObject({ filter: runFilter }), {})),
   'runs.get': method<RunDetail>()(v.strictObject({ runId: id('run') })),
   /** Metric series of several runs (all metrics, or only `metrics`). */
   'runs.compare': method<Comparison>()(
@@ -306,7 +366,7 @@ export const METHODS = {
   'runs.export': method<{ path: string | null; bytesBase64: string | null; count: number }>()(
     v.strictObject({ runIds: idList('run'), path: v.optional(nonEmptyString('a file path')) }),
   ),
-  'runs.import': method<{ runIds: string[] }>()(
+  'runs.import': method<ImportReport>()(
     v.union([v.strictObject({ path: nonEmptyString('a file path') }), v.strictObject({ bytesBase64: base64 })], 'must be {path} or {bytesBase64}'),
   ),
 

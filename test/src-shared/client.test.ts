@@ -1,5 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { ApiError, createClient, type RunInfo, type Transport } from '../../src-shared';
+import { ApiError, createClient, type RunList, type Transport } from '../../src-shared';
 
 function fakeTransport() {
   const calls: [string, unknown][] = [];
@@ -35,7 +35,7 @@ describe('createClient', () => {
 
   it('is fully typed', () => {
     const client = createClient(fakeTransport().transport);
-    expectTypeOf(client.runs.list).returns.resolves.toEqualTypeOf<RunInfo[]>();
+    expectTypeOf(client.runs.list).returns.resolves.toEqualTypeOf<RunList>();
     expectTypeOf(client.runs.start).returns.resolves.toEqualTypeOf<{ groupId: string; runIds: string[] }>();
     expectTypeOf(client.analysis.get).parameter(0).toEqualTypeOf<{ runId: string }>();
     // @ts-expect-error: runId is required

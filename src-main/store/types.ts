@@ -23,6 +23,11 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 export const ARTIFACT_KINDS = ['checkpoint', 'analysis', 'figure', 'log', 'other'] as const;
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
 
+/** Run and dataset ids: UUIDs, which also makes them safe as folder names. */
+export const ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Artifact names are plain file names (no folders, no '..'), so they cannot escape the run's folder. */
+export const ARTIFACT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+
 /** A dataset file the store knows about (its metadata only; the data stay in the file). */
 export interface DatasetRow {
   id: string;

@@ -64,21 +64,28 @@ export interface DatasetInspection {
   preview: DatasetPreview;
 }
 
+/** One parameter of a dataset generator (src-main/data/generators), as plain data for a form. */
 export interface GeneratorParameter {
-  key: string;
+  /** Key in `params`. */
+  name: string;
   label: string;
-  help: string;
-  default: number;
-  min: number;
-  max: number;
-  integer: boolean;
+  description: string;
+  kind: 'integer' | 'number' | 'boolean' | 'choice';
+  default: number | boolean | string;
+  min?: number;
+  max?: number;
   unit?: string;
+  /** The allowed values of a 'choice' parameter. */
+  choices?: string[];
 }
 
 export interface GeneratorInfo {
-  kind: string;
+  /** What datasets.generate takes as `kind`, e.g. 'two-body'. */
+  name: string;
   description: string;
-  parameters: GeneratorParameter[];
+  /** One label per state coordinate, e.g. ['q', 'p']. */
+  stateLabels: string[];
+  params: GeneratorParameter[];
 }
 
 /**
@@ -88,7 +95,8 @@ export interface GeneratorInfo {
  */
 export interface StoredRunConfig {
   hyperparameters: Record<string, unknown>;
-  budget: Budget;
+  /** null for runs that were not trained here (imported reference checkpoints). */
+  budget: Budget | null;
   name: string | null;
 }
 
@@ -149,7 +157,9 @@ export interface MetricSeries {
   runId: string;
   name: string;
   steps: number[];
-  values: number[];
+  /** null where the run logged NaN or +-Infinity (a diverging run); JSON has no such numbers. */
+  values: (number | null)[];
+  /** ms since the Unix epoch. */
   wallTimes: number[];
 }
 
@@ -227,7 +237,8 @@ export interface RunProgress {
 
 /** Every event the service emits, by name. */
 export interface ApiEvents {
-  'run.status': { runId: string; status: RunStatus; error: string | null };
+  /** A status change, or (status unchanged, `message` set) a phase the trainer reports, e.g. 'loading data'. */
+  'run.status': { runId: string; status: RunStatus; error: string | null; message?: string };
   'run.progress': RunProgress;
   /** One epoch's metrics (trainLoss, testLoss, loss terms, wallTime), as logged to the store (step = epoch). */
   'run.metrics': { runId: string; epoch: number; metrics: Record<string, number> };
@@ -330,7 +341,15 @@ export const METHODS = {
   'datasets.generate': method<DatasetInfo>()(
     v.strictObject({
       kind: nonEmptyString('a generator name'),
-      params: v.optional(v.record(v.string(), v.pipe(v.number('must be a number'), v.finite('must be a finite number')), 'must be an object of numbers'), {}),
+      /** Generator parameters by name; missing ones take their defaults, checked by the generator. */
+      params: v.optional(
+        v.record(
+          v.string(),
+          v.union([v.pipe(v.number(), v.finite()), v.boolean(), v.string()], 'must be a finite number, true/false or a string'),
+          'must be an object of parameter values',
+        ),
+        {},
+      ),
       name: v.optional(nonEmptyString('a non-empty name')),
     }),
   ),

@@ -18,6 +18,8 @@ export default defineConfig({
       outDir: 'out/preload',
       rollupOptions: {
         input: { index: resolve(__dirname, 'src-main/electron/preload.ts') },
+        // A sandboxed preload is loaded as CommonJS: emit out/preload/index.cjs, not an ES module.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },
   },

@@ -3,6 +3,7 @@
  * `run(args: string[]): Promise<number>` (the exit code) and a one-line `summary`.
  */
 const COMMANDS: Record<string, () => Promise<{ summary: string; run: (args: string[]) => Promise<number> }>> = {
+  generate: () => import('./commands/generate'),
 };
 
 function usage(): string {

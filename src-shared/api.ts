@@ -266,9 +266,9 @@ const tags = v.pipe(
 const modelEntry = v.variant(
   'model',
   [
-    v.strictObject({ model: v.literal('ngf'), config: modelConfigSchema('ngf') }),
-    v.strictObject({ model: v.literal('hnn'), config: modelConfigSchema('hnn') }),
-    v.strictObject({ model: v.literal('node'), config: modelConfigSchema('node') }),
+    v.strictObject({ model: v.literal('ngf'), config: v.optional(modelConfigSchema('ngf'), {}) }),
+    v.strictObject({ model: v.literal('hnn'), config: v.optional(modelConfigSchema('hnn'), {}) }),
+    v.strictObject({ model: v.literal('node'), config: v.optional(modelConfigSchema('node'), {}) }),
   ],
   `must be one of ${MODEL_KINDS.map((k) => `'${k}'`).join(', ')}`,
 );
@@ -361,7 +361,7 @@ export const METHODS = {
       trainDatasetId: id('dataset'),
       testDatasetId: v.optional(id('dataset')),
       seed: v.optional(wholeNumber(0, 2 ** 32 - 1), 0),
-      budget: budgetSchema,
+      budget: v.optional(budgetSchema, {}),
       name: v.optional(nonEmptyString('a non-empty name')),
       tags: v.optional(tags, []),
     }),

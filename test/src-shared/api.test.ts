@@ -43,6 +43,9 @@ describe('parsePayload', () => {
     expect(parsed.tags).toEqual([]);
     expect(parsed.budget).toEqual({ epochs: 3, batchSize: 512, lr: 1e-3 });
     expect(parsed.models[0]).toEqual({ model: 'node', config: { hiddenSizes: [64, 64], activation: 'tanh', solver: 'euler', stepsPerInterval: 1 } });
+    const bare = parsePayload('runs.start', { models: [{ model: 'hnn' }], trainDatasetId: 'd1' });
+    expect(bare.models[0]!.config).toEqual({ hiddenSizes: [200, 200], activation: 'tanh', solver: 'rk4', stepsPerInterval: 1 });
+    expect(bare.budget).toEqual({ epochs: 100, batchSize: 512, lr: 1e-3 });
     expect(parsePayload('datasets.list', undefined)).toEqual({});
     expect(parsePayload('runs.list', {})).toEqual({ filter: {} });
   });

@@ -7,9 +7,12 @@
  *
  * The .npz files are plain numpy archives (np.load reads them). Files are written under a temporary
  * name and renamed, so a crash mid-save leaves the previous checkpoint intact file by file.
+ * `bundleCheckpoint` packs the three files into one zip, DIR/checkpoint.zip (a run store keeps one
+ * file per artifact); `loadCheckpoint` reads either form.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { unzipSync, zipSync } from 'fflate';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readNpz, writeNpz } from '../../data/npz';
 import type { NdArray } from '../../data/npy';
@@ -79,12 +82,51 @@ function field<T>(meta: Record<string, unknown>, key: string, check: (v: unknown
   return meta[key] as T;
 }
 
-/** Reads and checks DIR/config.json. */
-export async function readCheckpointMeta(dir: string): Promise<CheckpointMeta> {
-  const file = path.join(dir, 'config.json');
+const FILES = ['config.json', 'parameters.npz', 'optimizer.npz'] as const;
+type CheckpointFiles = Record<(typeof FILES)[number], { bytes: Uint8Array; name: string }>;
+
+async function readBytes(file: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(file));
+  } catch (err) {
+    throw new Error(`${file}: cannot read (${err instanceof Error ? err.message : String(err)})`);
+  }
+}
+
+/** The three files of a checkpoint folder, or of a bundle made by `bundleCheckpoint`. */
+async function readCheckpointFiles(location: string): Promise<CheckpointFiles> {
+  const isDir = await stat(location).then((s) => s.isDirectory(), () => true);
+  const out: Partial<CheckpointFiles> = {};
+  if (isDir) {
+    for (const name of FILES) out[name] = { bytes: await readBytes(path.join(location, name)), name: path.join(location, name) };
+    return out as CheckpointFiles;
+  }
+  let entries: Record<string, Uint8Array>;
+  try {
+    entries = unzipSync(await readBytes(location));
+  } catch (err) {
+    throw new Error(`${location}: not a checkpoint folder or bundle (${err instanceof Error ? err.message : String(err)})`);
+  }
+  for (const name of FILES) {
+    if (!entries[name]) throw new Error(`${location}: the checkpoint bundle has no ${name}`);
+    out[name] = { bytes: entries[name]!, name: `${location}:${name}` };
+  }
+  return out as CheckpointFiles;
+}
+
+/** Packs DIR's checkpoint files into DIR/checkpoint.zip and returns that path. */
+export async function bundleCheckpoint(dir: string): Promise<string> {
+  const files = await readCheckpointFiles(dir);
+  const zipped = zipSync(Object.fromEntries(FILES.map((name) => [name, [files[name].bytes, { level: 0 }]])), { mtime: new Date(1980, 0, 2) });
+  const file = path.join(dir, 'checkpoint.zip');
+  await writeAtomic(file, zipped);
+  return file;
+}
+
+function parseMeta(bytes: Uint8Array, file: string): CheckpointMeta {
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
+    raw = JSON.parse(new TextDecoder().decode(bytes));
   } catch (err) {
     throw new Error(`${file}: not a readable checkpoint config (${err instanceof Error ? err.message : String(err)})`);
   }
@@ -104,14 +146,10 @@ export async function readCheckpointMeta(dir: string): Promise<CheckpointMeta> {
   return { training: {}, metrics: null, ...meta } as unknown as CheckpointMeta;
 }
 
-async function readNpzFile(file: string): Promise<Map<string, NdArray>> {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(file));
-  } catch (err) {
-    throw new Error(`${file}: cannot read (${err instanceof Error ? err.message : String(err)})`);
-  }
-  return readNpz(bytes, file);
+/** Reads and checks the metadata (config.json) of a checkpoint folder or bundle. */
+export async function readCheckpointMeta(location: string): Promise<CheckpointMeta> {
+  const files = await readCheckpointFiles(location);
+  return parseMeta(files['config.json'].bytes, files['config.json'].name);
 }
 
 /** Copies saved arrays into the model's parameters; errors name the file, key and shapes. */
@@ -135,18 +173,22 @@ export interface LoadedCheckpoint {
   optimizer: Adam;
 }
 
-/** Rebuilds the model (config, parameters) and its optimizer (state) from a checkpoint folder. */
-export async function loadCheckpoint(dir: string, options: { lr?: number } = {}): Promise<LoadedCheckpoint> {
-  const meta = await readCheckpointMeta(dir);
+/**
+ * Rebuilds the model (config, parameters) and its optimizer (state) from a checkpoint folder or
+ * bundle; `lr` overrides the saved learning rate.
+ */
+export async function loadCheckpoint(location: string, options: { lr?: number } = {}): Promise<LoadedCheckpoint> {
+  const files = await readCheckpointFiles(location);
+  const meta = parseMeta(files['config.json'].bytes, files['config.json'].name);
   const model = createModel(meta.kind, meta.config, { stateDim: meta.stateDim, seed: meta.seed });
   try {
-    const parametersFile = path.join(dir, 'parameters.npz');
-    assignParameters(model, await readNpzFile(parametersFile), parametersFile);
+    const params = files['parameters.npz'];
+    assignParameters(model, readNpz(params.bytes, params.name), params.name);
     const { lr, beta1, beta2, eps } = meta.optimizer;
     const optimizer = new Adam(model.parameters, { lr: options.lr ?? lr, beta1, beta2, eps });
-    const optimizerFile = path.join(dir, 'optimizer.npz');
+    const state = files['optimizer.npz'];
     try {
-      optimizer.loadStateArrays(await readNpzFile(optimizerFile), optimizerFile);
+      optimizer.loadStateArrays(readNpz(state.bytes, state.name), state.name);
     } catch (err) {
       optimizer.dispose();
       throw err;

@@ -33,6 +33,8 @@ export interface EpochMetrics {
   /** Wall time of the epoch's training steps, then of its test evaluation. */
   seconds: number;
   testSeconds: number;
+  /** Seconds since this training session started. */
+  wallSeconds: number;
   samplesPerSecond: number;
 }
 
@@ -230,6 +232,7 @@ export async function train(
       test,
       seconds,
       testSeconds: (performance.now() - testStart) / 1000,
+      wallSeconds: (performance.now() - runStart) / 1000,
       samplesPerSecond: sets.train.size / seconds,
     };
     history.push(metrics);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { initBackend } from '../../../../src-main/engine/backend';
 import { createModel } from '../../../../src-main/engine/models/registry';
 import { Adam } from '../../../../src-main/engine/optim/adam';
-import { loadCheckpoint, saveCheckpoint } from '../../../../src-main/engine/training/checkpoint';
+import { bundleCheckpoint, loadCheckpoint, saveCheckpoint } from '../../../../src-main/engine/training/checkpoint';
 import { datasetSamples, samplesFor } from '../../../../src-main/engine/training/samples';
 import { evaluateLoss, train } from '../../../../src-main/engine/training/trainer';
 import { oscillatorTrajectories } from './fixtures';
@@ -36,11 +36,15 @@ describe('checkpoints', () => {
       const again = await loadCheckpoint(dir);
       const data = datasetSamples(ds);
       expect(evaluateLoss(again.model, data, 8)).toEqual(evaluateLoss(model, data, 8));
-      for (const m of [model, loaded.model, again.model]) m.dispose();
+      // The one-file bundle loads the same model.
+      const bundled = await loadCheckpoint(await bundleCheckpoint(dir));
+      expect(evaluateLoss(bundled.model, data, 8)).toEqual(evaluateLoss(model, data, 8));
+      for (const m of [model, loaded.model, again.model, bundled.model]) m.dispose();
 
       await writeFile(path.join(dir, 'config.json'), JSON.stringify({ format: 'ngf-workbench-checkpoint', version: 1, kind: 'hnn' }));
       await expect(loadCheckpoint(dir)).rejects.toThrow(/config.json: field 'config' must be an object/);
-      await expect(loadCheckpoint(path.join(dir, 'nope'))).rejects.toThrow(/nope.config.json: not a readable checkpoint/);
+      await expect(loadCheckpoint(path.join(dir, 'nope'))).rejects.toThrow(/nope.config.json: cannot read/);
+      await expect(loadCheckpoint(path.join(dir, 'config.json'))).rejects.toThrow(/config.json: not a checkpoint folder or bundle/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -28,6 +28,8 @@ export default defineConfig({
     plugins: [vue()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
+      // electron-vite leaves the renderer unminified by default; browser mode serves it over HTTP too.
+      minify: true,
       rollupOptions: {
         input: { index: resolve(__dirname, 'src-renderer/index.html') },
       },

@@ -1,3 +1,6 @@
-import { createApp, h } from 'vue';
+/** Renderer entry: mounts the workbench UI (the same bundle runs in Electron and in browser mode). */
+import { createApp } from 'vue';
+import App from './App.vue';
+import './styles.css';
 
-createApp({ render: () => h('h1', 'NGF Workbench') }).mount('#app');
+createApp(App).mount('#app');

@@ -1,0 +1,33 @@
+/**
+ * Tree-shaken ECharts: only the chart types and components the workbench draws are registered,
+ * which keeps the renderer bundle small. Importing this module once (ChartPanel does) is enough.
+ */
+import { use, getInstanceByDom } from 'echarts/core';
+import { BarChart, HeatmapChart, LineChart } from 'echarts/charts';
+import {
+  DataZoomComponent,
+  GridComponent,
+  LegendComponent,
+  ToolboxComponent,
+  TooltipComponent,
+  VisualMapComponent,
+} from 'echarts/components';
+import { CanvasRenderer } from 'echarts/renderers';
+
+use([LineChart, BarChart, HeatmapChart, GridComponent, TooltipComponent, LegendComponent, DataZoomComponent, ToolboxComponent, VisualMapComponent, CanvasRenderer]);
+
+/** Lets end-to-end tests read a chart's series from its DOM element (`.chart-canvas`). */
+declare global {
+  interface Window {
+    ngfCharts?: { seriesOf(el: Element): { name: string; type: string; points: number }[] };
+  }
+}
+
+if (typeof window !== 'undefined') {
+  window.ngfCharts = {
+    seriesOf(el) {
+      const option = getInstanceByDom(el as HTMLElement)?.getOption() as { series?: { name?: string; type?: string; data?: unknown[] }[] } | undefined;
+      return (option?.series ?? []).map((s) => ({ name: String(s.name ?? ''), type: String(s.type ?? ''), points: s.data?.length ?? 0 }));
+    },
+  };
+}

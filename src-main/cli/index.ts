@@ -4,6 +4,8 @@
  */
 const COMMANDS: Record<string, () => Promise<{ summary: string; run: (args: string[]) => Promise<number> }>> = {
   generate: () => import('./commands/generate'),
+  serve: () => import('./commands/serve'),
+  train: () => import('./commands/train'),
 };
 
 function usage(): string {

@@ -5,12 +5,11 @@
 import { MODEL_KINDS, type ModelKind } from '../../../src-shared/hyperparams';
 import { HamiltonianNN } from './hnn';
 import { NeuralOde } from './neuralOde';
+import { NeuralGeodesicFlow } from './ngf';
 import type { Model, ModelInit } from './types';
 
 const FACTORIES: Record<ModelKind, (config: unknown, init: ModelInit) => Model> = {
-  ngf: () => {
-    throw new Error('ngf: not available yet');
-  },
+  ngf: (config, init) => new NeuralGeodesicFlow(config, init),
   hnn: (config, init) => new HamiltonianNN(config, init),
   node: (config, init) => new NeuralOde(config, init),
 };

@@ -17,7 +17,8 @@ import type { Model } from '../models/types';
 import { Adam } from '../optim/adam';
 import { bundleCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { evaluateModel, type EvaluationMetrics } from './evaluate';
-import { samplesFor, splitRows } from './samples';
+import { GENERATORS } from '../../data/generators';
+import { samplesFor, splitRows, type TrueField } from './samples';
 import { train, type EpochMetrics, type LossFigures, type TrainingProgress } from './trainer';
 
 export interface TrainingJobSpec {
@@ -33,6 +34,11 @@ export interface TrainingJobSpec {
   epochs: number;
   batchSize: number;
   lr: number;
+  /**
+   * For derivative matching: the name of the dataset generator whose true vector field gives dz/dt
+   * (else central differences of the data).
+   */
+  trueField?: string;
   checkpointDir?: string;
   /** Continue the checkpoint in checkpointDir if there is one. */
   resume?: boolean;
@@ -70,6 +76,19 @@ function checkSpec(spec: TrainingJobSpec): void {
   whole('batchSize', 1);
   if (!Number.isInteger(spec.seed)) throw new Error(`training job: seed must be a whole number, got ${spec.seed}`);
   if (!(spec.lr > 0) || !Number.isFinite(spec.lr)) throw new Error(`training job: lr must be a positive number, got ${spec.lr}`);
+}
+
+/** The named generator's true field as a `TrueField`; errors name unknown generators or ones without a field. */
+function generatorField(name: string): TrueField {
+  const generator = GENERATORS[name];
+  if (!generator) throw new Error(`training job: trueField '${name}' is not a generator (known: ${Object.keys(GENERATORS).join(', ')})`);
+  const field = generator.field;
+  if (!field) throw new Error(`training job: the ${name} generator has no closed-form vector field`);
+  return (states, dim) => {
+    const out = new Float32Array(states.length);
+    for (let row = 0; row < states.length / dim; row++) out.set(field(states.subarray(row * dim, (row + 1) * dim)), row * dim);
+    return out;
+  };
 }
 
 async function loadData(spec: TrainingJobSpec): Promise<{ train: Dataset; test: Dataset | null }> {
@@ -115,7 +134,8 @@ export async function runTrainingJob(spec: TrainingJobSpec, events: TrainingJobE
       throw new Error(`${data.train.source}: the dataset has D = ${data.train.dim} but the model expects D = ${model.stateDim}`);
     }
     const format = model.trainsOn(data.train.format);
-    const sets = { train: samplesFor(format, data.train), test: data.test ? samplesFor(format, data.test) : null };
+    const field = spec.trueField ? generatorField(spec.trueField) : undefined;
+    const sets = { train: samplesFor(format, data.train, field), test: data.test ? samplesFor(format, data.test, field) : null };
     const training = { batchSize: spec.batchSize, lr: spec.lr, trainPath: spec.trainPath, testPath: spec.testPath ?? null, testFraction: spec.testFraction ?? 0 };
     let last: EpochMetrics | null = null;
     events.onStatus?.('training');

@@ -9,7 +9,11 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        input: { index: resolve(__dirname, 'src-main/electron/main.ts') },
+        input: {
+          index: resolve(__dirname, 'src-main/electron/main.ts'),
+          // The training worker pool starts ./trainingWorker.js next to the bundled main module.
+          trainingWorker: resolve(__dirname, 'src-main/engine/training/worker.ts'),
+        },
       },
     },
   },

@@ -1,7 +1,10 @@
 /**
  * The `npm run ngf -- COMMAND ...` command line. Each command lives in ./commands/NAME.ts and exports
- * `run(args: string[]): Promise<number>` (the exit code) and a one-line `summary`.
+ * `run(args: string[]): Promise<number>` (the exit code) and a one-line `summary`. Commands are loaded
+ * with a dynamic import after the TF.js resolve hook is in place (see nodeResolution.ts).
  */
+import { registerTfjsNodeResolution } from '../engine/training/nodeResolution';
+
 const COMMANDS: Record<string, () => Promise<{ summary: string; run: (args: string[]) => Promise<number> }>> = {
   generate: () => import('./commands/generate'),
   serve: () => import('./commands/serve'),
@@ -24,6 +27,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(`ngf: unknown command '${name}'\n${usage()}`);
     return 2;
   }
+  registerTfjsNodeResolution();
   const command = await load();
   return command.run(rest);
 }

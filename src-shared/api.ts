@@ -422,6 +422,8 @@ export function isMethodName(name: string): name is MethodName {
  */
 export function parsePayload<M extends MethodName>(method: M | string, payload: unknown): ParsedPayload<M> {
   if (!isMethodName(method)) throw new ApiError('unknown-method', `unknown API method '${method}'`);
+  // valibot's object schemas accept arrays (they are objects); a payload never is one.
+  if (Array.isArray(payload)) throw new ApiError('invalid', `${method}: must be an object, got an array`);
   const result = validate(METHODS[method].payload, payload ?? undefined);
   if (!result.success) throw new ApiError('invalid', `${method}: ${formatIssues(result.issues)}`);
   return result.output as ParsedPayload<M>;

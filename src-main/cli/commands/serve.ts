@@ -1,0 +1,118 @@
+/**
+ * `npm run serve -- [--port N] [--db FILE] [--data-dir DIR] [--open]`: browser mode.
+ *
+ * Opens the run store (default: the same database file as the CLI, see store/paths.ts), starts the
+ * workbench service and the loopback server (src-main/server), and prints the URL with its token.
+ * Runs until SIGINT/SIGTERM, then cancels training in progress, closes the server and the database.
+ * Port: --port, else 5170 when free, else any free port. Exit codes: 0 after a clean stop, 2 bad
+ * usage, 1 anything else.
+ */
+import { spawn } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { GENERATORS } from '../../data/generators/index';
+import { startWorkbenchServer, type WorkbenchServer } from '../../server/workbenchServer';
+import { createWorkbenchService } from '../../services/workbenchService';
+import { defaultDatabasePath } from '../../store/paths';
+import { RunStore } from '../../store/runStore';
+
+export const summary = 'browser mode: serve the workbench UI and API on http://127.0.0.1 (token-protected)';
+
+const PREFERRED_PORT = 5170;
+
+const HELP = `usage: npm run serve -- [--port N] [--db FILE] [--data-dir DIR] [--open]
+  --port N        port on 127.0.0.1 (default ${PREFERRED_PORT} when free, else any free port)
+  --db FILE       run database (default ${defaultDatabasePath()})
+  --data-dir DIR  where uploaded/generated datasets and scratch files go (default: DB folder/data)
+  --open          open the URL in the default browser`;
+
+interface ServeArgs {
+  port: number | null;
+  db: string;
+  dataDir: string | null;
+  open: boolean;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(args: string[]): ServeArgs | 'help' {
+  const parsed: ServeArgs = { port: null, db: defaultDatabasePath(), dataDir: null, open: false };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const value = () => {
+      const next = args[++i];
+      if (next === undefined || next.startsWith('--')) throw new UsageError(`serve: ${arg} needs a value`);
+      return next;
+    };
+    if (arg === '--help' || arg === '-h') return 'help';
+    else if (arg === '--open') parsed.open = true;
+    else if (arg === '--db') parsed.db = resolve(value());
+    else if (arg === '--data-dir') parsed.dataDir = resolve(value());
+    else if (arg === '--port') {
+      const text = value();
+      const port = Number(text);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`serve: --port must be an integer from 0 to 65535, got '${text}'`);
+      parsed.port = port;
+    } else throw new UsageError(`serve: unknown option '${arg}'\n${HELP}`);
+  }
+  return parsed;
+}
+
+function openBrowser(url: string): void {
+  const [command, args] =
+    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
+  const child = spawn(command, args, { stdio: 'ignore', detached: true });
+  child.on('error', (error) => console.error(`serve: could not open a browser (${error.message}); open the URL above yourself`));
+  child.unref();
+}
+
+async function listen(service: Parameters<typeof startWorkbenchServer>[0]['service'], port: number | null): Promise<WorkbenchServer> {
+  if (port !== null) return startWorkbenchServer({ service, port });
+  try {
+    return await startWorkbenchServer({ service, port: PREFERRED_PORT });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    return startWorkbenchServer({ service, port: 0 });
+  }
+}
+
+export async function run(args: string[]): Promise<number> {
+  let options: ServeArgs | 'help';
+  try {
+    options = parseArgs(args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(error.message);
+    return 2;
+  }
+  if (options === 'help') {
+    console.log(HELP);
+    return 0;
+  }
+  const store = RunStore.open(options.db);
+  const service = createWorkbenchService({
+    store,
+    dataDir: options.dataDir ?? join(dirname(store.dbPath), 'data'),
+    generators: GENERATORS,
+    host: 'browser',
+  });
+  let server: WorkbenchServer;
+  try {
+    server = await listen(service, options.port);
+  } catch (error) {
+    store.close();
+    throw new Error(`cannot listen on 127.0.0.1:${options.port ?? PREFERRED_PORT} (${(error as Error).message})`);
+  }
+  console.log(`NGF Workbench (browser mode) at ${server.url}`);
+  console.log(`database: ${store.dbPath}`);
+  if (options.open) openBrowser(server.url);
+
+  await new Promise<void>((resolveStop) => {
+    process.once('SIGINT', resolveStop);
+    process.once('SIGTERM', resolveStop);
+  });
+  console.log('serve: stopping');
+  await service.close();
+  await server.close();
+  store.close();
+  return 0;
+}

@@ -1,0 +1,83 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../../../../src-main/engine/backend';
+import { createFastGeodesicFlow } from '../../../../src-main/engine/fast/fastGeodesic';
+import { GeodesicRk4Kernel } from '../../../../src-main/engine/fast/kernel';
+import { expMap, geodesic } from '../../../../src-main/engine/geometry/geodesic';
+import { createMetricNetwork, type MetricNetworkConfig } from '../../../../src-main/engine/nn/metricNetwork';
+import { seededRandom } from '../../../../src-main/engine/nn/random';
+
+/** max |a - b| / max |b|. */
+function relError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < expected.length; i++) {
+    num = Math.max(num, Math.abs(actual[i]! - expected[i]!));
+    den = Math.max(den, Math.abs(expected[i]!));
+  }
+  return num / den;
+}
+
+function randomTensor(random: () => number, shape: number[], scale: number): tf.Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tf.tensor(Float32Array.from({ length: n }, () => (2 * random() - 1) * scale), shape);
+}
+
+interface Case extends MetricNetworkConfig {
+  batch: number;
+  steps: number;
+}
+
+const CASES: Case[] = [
+  { kind: 'NN_metric', dim: 2, hiddenSizes: [32, 32], batch: 6, steps: 5 },
+  { kind: 'NN_metric_regularized', dim: 1, hiddenSizes: [16], batch: 5, steps: 4 },
+  { kind: 'NN_metric', dim: 3, hiddenSizes: [8, 8, 8], batch: 4, steps: 3 },
+  { kind: 'NN_metric_regularized', dim: 4, hiddenSizes: [12, 7], batch: 3, steps: 3 },
+];
+
+beforeAll(async () => {
+  await initBackend('cpu');
+});
+
+afterEach(() => {
+  delete process.env.NGF_FAST;
+});
+
+describe('fused geodesic RK4 kernel', () => {
+  it('computes tanh to float32 accuracy', () => {
+    const xs = Float32Array.from({ length: 4001 }, (_, i) => -12 + (24 * i) / 4000);
+    const ys = new GeodesicRk4Kernel().tanh(xs);
+    let worst = 0;
+    xs.forEach((x, i) => (worst = Math.max(worst, Math.abs(ys[i]! - Math.tanh(x)))));
+    expect(worst).toBeLessThan(3e-7);
+  });
+
+  for (const c of CASES) {
+    it(`matches the op-by-op exp map, trajectory and gradients: ${c.kind}, m = ${c.dim}, hidden [${c.hiddenSizes}]`, () => {
+      const metric = createMetricNetwork(c, 'fast-test', 'g', 7 + c.dim);
+      const fast = createFastGeodesicFlow(c, metric.parameters);
+      const random = seededRandom(100 + c.dim);
+      const z0 = tf.variable(randomTensor(random, [c.batch, 2 * c.dim], 0.6) as tf.Tensor2D, true);
+      const t = tf.tensor1d(Array.from({ length: c.batch }, () => 0.3 + random()));
+      const options = { t, steps: c.steps };
+      const wEnd = randomTensor(random, [c.batch, 2 * c.dim], 1);
+      const wTraj = randomTensor(random, [c.batch, c.steps + 1, 2 * c.dim], 1);
+      const variables = [z0, ...metric.parameters.map((p) => p.variable)];
+
+      for (const [name, reference, fastValue, weight] of [
+        ['exp', () => expMap(metric, z0, options), () => fast.exp(z0, options)!, wEnd],
+        ['geodesic', () => geodesic(metric, z0, options), () => fast.geodesic(z0, options)!, wTraj],
+      ] as const) {
+        const expected = tf.variableGrads(() => tf.sum(tf.mul(reference(), weight)) as tf.Scalar, variables);
+        const actual = tf.variableGrads(() => tf.sum(tf.mul(fastValue(), weight)) as tf.Scalar, variables);
+        expect(relError(fastValue().dataSync(), reference().dataSync()), `${name} values`).toBeLessThan(1e-5);
+        expect(Math.abs(actual.value.dataSync()[0]! - expected.value.dataSync()[0]!)).toBeLessThan(1e-5 * Math.abs(expected.value.dataSync()[0]!) + 1e-6);
+        for (const v of variables) {
+          expect(actual.grads[v.name], `${name}: gradient of ${v.name}`).toBeDefined();
+          expect(relError(actual.grads[v.name]!.dataSync(), expected.grads[v.name]!.dataSync()), `${name}: gradient of ${v.name}`).toBeLessThan(1e-5);
+        }
+      }
+      metric.dispose();
+    });
+  }
+});

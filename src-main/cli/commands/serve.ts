@@ -2,7 +2,8 @@
  * `npm run serve -- [--port N] [--db FILE] [--data-dir DIR] [--open]`: browser mode.
  *
  * Opens the run store (default: the same database file as the CLI, see store/paths.ts), starts the
- * workbench service and the loopback server (src-main/server), and prints the URL with its token.
+ * workbench service (training in a worker thread) and the loopback server (src-main/server), and
+ * prints the URL with its token.
  * Runs until SIGINT/SIGTERM, then cancels training in progress, closes the server and the database.
  * Port: --port, else 5170 when free, else any free port. Exit codes: 0 after a clean stop, 2 bad
  * usage, 1 anything else.
@@ -10,6 +11,8 @@
 import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { GENERATORS } from '../../data/generators/index';
+import { TrainingWorkerPool } from '../../engine/training/workerPool';
+import { WorkerTrainingRunner } from '../../engine/training/workerRunner';
 import { startWorkbenchServer, type WorkbenchServer } from '../../server/workbenchServer';
 import { createWorkbenchService } from '../../services/workbenchService';
 import { defaultDatabasePath } from '../../store/paths';
@@ -89,8 +92,11 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   const store = RunStore.open(options.db);
+  // Training runs in worker threads (one at a time), so the server stays responsive.
+  const pool = new TrainingWorkerPool();
   const service = createWorkbenchService({
     store,
+    runner: new WorkerTrainingRunner(pool),
     dataDir: options.dataDir ?? join(dirname(store.dbPath), 'data'),
     generators: GENERATORS,
     host: 'browser',
@@ -99,6 +105,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     server = await listen(service, options.port);
   } catch (error) {
+    await pool.close();
     store.close();
     throw new Error(`cannot listen on 127.0.0.1:${options.port ?? PREFERRED_PORT} (${(error as Error).message})`);
   }
@@ -113,6 +120,7 @@ export async function run(args: string[]): Promise<number> {
   console.log('serve: stopping');
   await service.close();
   await server.close();
+  await pool.close();
   store.close();
   return 0;
 }

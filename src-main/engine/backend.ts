@@ -29,7 +29,8 @@ export interface BackendInfo {
   tfjsVersion: string;
 }
 
-const require = createRequire(import.meta.url);
+// Not named `require`: electron-vite's ESM shim declares a top-level `require` in the main bundle.
+const requireFromHere = createRequire(import.meta.url);
 
 async function tryNative(pkg: 'tfjs-node-gpu' | 'tfjs-node'): Promise<boolean> {
   try {
@@ -46,7 +47,7 @@ async function tryWasm(): Promise<boolean> {
   try {
     // In Node the wasm binaries are read from the package's dist folder; point at it explicitly so
     // that bundled builds (electron-vite) find them too.
-    const dist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+    const dist = path.dirname(requireFromHere.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
     setWasmPaths(dist + path.sep);
     return await tf.setBackend('wasm');
   } catch {

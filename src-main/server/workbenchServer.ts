@@ -100,6 +100,14 @@ function sendError(res: ServerResponse, error: ApiError | HttpError): void {
   sendJson(res, error.status, { error: { code, message: error.message } });
 }
 
+function decodePath(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new HttpError(400, `malformed URL path '${text}'`);
+  }
+}
+
 async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -157,7 +165,7 @@ export async function startWorkbenchServer(options: WorkbenchServerOptions): Pro
       res.end(NOT_BUILT_PAGE);
       return;
     }
-    const relative = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
+    const relative = normalize(decodePath(url.pathname)).replace(/^([/\\])+/, '');
     const candidate = resolve(rendererDir, relative);
     const inside = candidate === rendererDir || candidate.startsWith(rendererDir + sep);
     const isFile = inside && existsSync(candidate) && statSync(candidate).isFile();
@@ -181,7 +189,7 @@ export async function startWorkbenchServer(options: WorkbenchServerOptions): Pro
     void (async () => {
       const refused = refusal(req, url, api !== null);
       if (refused) throw new HttpError(403, refused);
-      if (api) await handleApi(req, res, decodeURIComponent(api[1]!));
+      if (api) await handleApi(req, res, decodePath(api[1]!));
       else if (url.pathname.startsWith('/api/')) throw new ApiError('unknown-method', `unknown API method path '${url.pathname}'`);
       else serveStatic(req, res, url);
     })().catch((error: unknown) => {

@@ -197,6 +197,7 @@ describe('static renderer', () => {
     expect(await asset.text()).toBe('console.log(1)');
     expect((await fetch(`${base}/assets/missing.js`)).status).toBe(404);
     expect((await fetch(`${base}/%2e%2e/workbench.db`)).status).toBe(404);
+    expect((await fetch(`${base}/%E0%A4%A.js`)).status).toBe(400);
   });
 
   it('without a build, says how to build it', async () => {

@@ -15,6 +15,8 @@ import { createWorkbenchService, type WorkbenchService } from '../services/workb
 import { RunStore } from '../store/runStore';
 import { DATABASE_PATH_ENV, defaultDatabasePath } from '../store/paths';
 import { GENERATORS } from '../data/generators/index';
+import { TrainingWorkerPool } from '../engine/training/workerPool';
+import { WorkerTrainingRunner } from '../engine/training/workerRunner';
 import { APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME, originOf } from './appOrigin';
 import { appFileResponse } from './appProtocol';
 import { MENU_CHANNEL, type MenuAction } from './bridge';
@@ -42,12 +44,37 @@ const isMac = process.platform === 'darwin';
 // default path lives in (on Linux Electron would otherwise pick ~/.config rather than ~/.local/share).
 app.setPath('userData', path.dirname(defaultDatabasePath({ ...process.env, [DATABASE_PATH_ENV]: undefined })));
 
-function openService(): { service: WorkbenchService; store: RunStore } {
-  const dbPath = defaultDatabasePath();
-  const store = RunStore.open(dbPath);
-  // Same layout as browser mode (src-main/cli/commands/serve.ts): data files next to the database.
-  const service = createWorkbenchService({ store, generators: GENERATORS, dataDir: path.join(path.dirname(dbPath), 'data'), host: 'electron' });
-  return { service, store };
+interface Workbench {
+  service: WorkbenchService;
+  store: RunStore;
+  pool: TrainingWorkerPool;
+}
+
+/** Same wiring and file layout as browser mode (src-main/cli/commands/serve.ts): data next to the database. */
+function openWorkbench(): Workbench {
+  const store = RunStore.open(defaultDatabasePath());
+  // Training runs in a worker thread (out/main/trainingWorker.js), so the main process stays responsive.
+  const pool = new TrainingWorkerPool();
+  const service = createWorkbenchService({
+    store,
+    runner: new WorkerTrainingRunner(pool),
+    dataDir: path.join(path.dirname(store.dbPath), 'data'),
+    generators: GENERATORS,
+    host: 'electron',
+  });
+  return { service, store, pool };
+}
+
+/** Cancels what still runs, stops the worker and closes the database. */
+async function closeWorkbench({ service, store, pool }: Workbench): Promise<void> {
+  try {
+    await service.close();
+    await pool.close();
+  } catch (error) {
+    console.error('closing the workbench failed:', error);
+  } finally {
+    store.close();
+  }
 }
 
 function createWindow(): BrowserWindow {
@@ -99,9 +126,9 @@ async function confirmQuit(count: number): Promise<boolean> {
 }
 
 function start(): void {
-  let opened: ReturnType<typeof openService>;
+  let workbench: Workbench;
   try {
-    opened = openService();
+    workbench = openWorkbench();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     // The usual cause in a development checkout: better-sqlite3 built for Node, not Electron.
@@ -112,7 +139,7 @@ function start(): void {
     app.exit(1);
     return;
   }
-  const { service, store } = opened;
+  const { service } = workbench;
 
   protocol.handle(APP_SCHEME, (request) => appFileResponse(rendererDir, request.url, csp));
   applySessionPolicy(session.defaultSession, allowedOrigins, csp);
@@ -130,15 +157,7 @@ function start(): void {
       activeRuns: () => activeRunIds(service),
       confirm: confirmQuit,
       cancel: (runId) => service.handle('runs.cancel', { runId }),
-      quit: () => {
-        void service
-          .close()
-          .catch((error: unknown) => console.error('closing the workbench service failed:', error))
-          .finally(() => {
-            store.close();
-            app.quit();
-          });
-      },
+      quit: () => void closeWorkbench(workbench).finally(() => app.quit()),
     }),
   );
   app.on('activate', () => {

@@ -47,6 +47,12 @@ describe('electron-vite bundles', () => {
     expect(preload).toContain('exposeInMainWorld("ngf"');
   });
 
+  it('puts the worker pool next to trainingWorker.js, which it starts by a relative URL', () => {
+    const starters = jsFiles(path.join(scratch, 'main')).filter((f) => readFileSync(f, 'utf8').includes('new URL("./trainingWorker.js"'));
+    expect(starters.length).toBeGreaterThan(0);
+    for (const file of starters) expect(path.dirname(file)).toBe(path.join(scratch, 'main'));
+  });
+
   it('imports from node_modules only production dependencies, Electron and Node built-ins', () => {
     const allowed = new Set(['electron', ...Object.keys(packageJson.dependencies)]);
     const imported = new Set<string>();

@@ -6,6 +6,10 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Benchmark } from './harness';
+import { registerTfjsNodeResolution } from '../../src-main/engine/training/nodeResolution';
+
+// Benchmarks are imported dynamically below, after the TF.js resolve hook is in place (see nodeResolution.ts).
+registerTfjsNodeResolution();
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const wanted = new Set(process.argv.slice(2));

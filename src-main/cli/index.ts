@@ -8,6 +8,7 @@ import { registerTfjsNodeResolution } from '../engine/training/nodeResolution';
 const COMMANDS: Record<string, () => Promise<{ summary: string; run: (args: string[]) => Promise<number> }>> = {
   generate: () => import('./commands/generate'),
   serve: () => import('./commands/serve'),
+  start: () => import('./commands/start'),
   train: () => import('./commands/train'),
 };
 

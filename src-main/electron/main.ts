@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session } from 'electron';
 import { createWorkbenchService, type WorkbenchService } from '../services/workbenchService';
 import { RunStore } from '../store/runStore';
-import { DATABASE_PATH_ENV, defaultDatabasePath } from '../store/paths';
+import { defaultDatabasePath } from '../store/paths';
 import { GENERATORS } from '../data/generators/index';
 import { TrainingWorkerPool } from '../engine/training/workerPool';
 import { WorkerTrainingRunner } from '../engine/training/workerRunner';
@@ -40,9 +40,10 @@ const allowedOrigins = devServerOrigin ? [APP_ORIGIN, devServerOrigin] : [APP_OR
 const csp = contentSecurityPolicy(devServerOrigin);
 const isMac = process.platform === 'darwin';
 
-// One database for the desktop app, browser mode and the CLI: userData is the folder the store's
-// default path lives in (on Linux Electron would otherwise pick ~/.config rather than ~/.local/share).
-app.setPath('userData', path.dirname(defaultDatabasePath({ ...process.env, [DATABASE_PATH_ENV]: undefined })));
+// One database for the desktop app, browser mode and the CLI, and userData is its folder (on Linux
+// Electron would otherwise pick ~/.config rather than ~/.local/share). With NGF_WORKBENCH_DB set
+// (tests, a second workbench) the profile and the single-instance lock move along with it.
+app.setPath('userData', path.dirname(defaultDatabasePath()));
 
 interface Workbench {
   service: WorkbenchService;

@@ -4,15 +4,14 @@
  *   Gamma^k_ab = 1/2 g^{ki} (d_a g_ib + d_b g_ai - d_i g_ab)
  *
  * from the metric's exact first derivatives (./metricField.ts). The geodesic equation only needs the
- * contraction Gamma^k_ab v^a v^b, which `geodesicAcceleration` computes without forming Gamma:
- * with H_ai = sum_b d_a g_ib v^b,
+ * contraction
  *
- *   Gamma^k_ab v^a v^b = g^{ki} (sum_a H_ai v^a - 1/2 sum_b H_ib v^b),
+ *   Gamma^k_ab v^a v^b = g^{ki} (sum_{a,j} d_a g_ij v^a v^j - 1/2 sum_{a,j} d_i g_aj v^a v^j),
  *
- * one [B, m*m, m] x [B, m, 1] matMul and one small solve per evaluation.
+ * which `geodesicAcceleration` computes without forming Gamma or the inverse metric.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { batchedInverse, batchedSolve } from './linalg';
+import { batchedInverse, batchedSolve, constantMatrix } from './linalg';
 import { checkPoints, type MetricField } from './metricField';
 
 /** Gamma [B, m, m, m] with Gamma[b, k, a, c] = Gamma^k_ac(x_b). */
@@ -29,17 +28,40 @@ export function christoffel(metric: MetricField, x: tf.Tensor2D): tf.Tensor4D {
   });
 }
 
-/** a^k = -Gamma^k_ab(x) v^a v^b for x, v [B, m]: the acceleration of the geodesic through (x, v). */
+/**
+ * The constants of `geodesicAcceleration` for dimension m, over the flattened index (p, q, r) of
+ * d_p g_qr: `pickR` [m, m^3] gives v_r at (p, q, r); `pickPQ` [m, 2m^3] gives v_p then v_q; `reduce`
+ * [2m^3, m] sums the first half into q with weight -1 and the second half into p with weight 1/2.
+ */
+function accelerationConstants(m: number) {
+  const cube = m * m * m;
+  const index = (p: number, q: number, r: number) => (p * m + q) * m + r;
+  const triples: [number, number, number][] = [];
+  for (let p = 0; p < m; p++) for (let q = 0; q < m; q++) for (let r = 0; r < m; r++) triples.push([p, q, r]);
+  return {
+    pickR: constantMatrix(m, cube, triples.map(([p, q, r]) => [r, index(p, q, r), 1] as const)),
+    pickPQ: constantMatrix(m, 2 * cube, triples.flatMap(([p, q, r]) => [[p, index(p, q, r), 1] as const, [q, cube + index(p, q, r), 1] as const])),
+    reduce: constantMatrix(2 * cube, m, triples.flatMap(([p, q, r]) => [[index(p, q, r), q, -1] as const, [cube + index(p, q, r), p, 0.5] as const])),
+  };
+}
+
+/**
+ * a^k = -Gamma^k_ab(x) v^a v^b for x, v [B, m]: the acceleration of the geodesic through (x, v).
+ *
+ * With U = d_p g_qr flattened over (p, q, r), -2 g Gamma(v, v) = -2 sum U v_p v_r [into q] + sum U v_q v_r
+ * [into p]; both sums are one product with constant pick/reduce matrices (no broadcasting, which
+ * is slow on the TF.js cpu backend), followed by one small solve with g.
+ */
 export function geodesicAcceleration(metric: MetricField, x: tf.Tensor2D, v: tf.Tensor2D): tf.Tensor2D {
   checkPoints(metric, x);
   checkPoints(metric, v, 'velocities');
   const [B, m] = x.shape;
   return tf.tidy(() => {
     const { g, dg } = metric.metricWithDerivatives(x);
-    // H[b, a, i] = sum_j d_a g_ij v^j
-    const H = tf.reshape(tf.matMul(tf.reshape(dg, [B, m * m, m]), tf.expandDims(v, 2)), [B, m, m]);
-    const alongA = tf.sum(tf.mul(H, tf.expandDims(v, 2)), 1); // sum_a H_ai v^a  -> [B, i]
-    const alongI = tf.sum(tf.mul(H, tf.expandDims(v, 1)), 2); // sum_b H_ib v^b  -> [B, i]
-    return tf.neg(batchedSolve(g, tf.sub(alongA, tf.mul(alongI, 0.5)) as tf.Tensor2D));
+    const { pickR, pickPQ, reduce } = accelerationConstants(m);
+    const weighted = tf.mul(tf.reshape(dg, [B, m * m * m]), tf.matMul(v, pickR)); // U v_r
+    const both = tf.mul(tf.concat([weighted, weighted], 1), tf.matMul(v, pickPQ)); // U v_p v_r | U v_q v_r
+    // rhs = -(sum_{a,j} d_a g_ij v^a v^j - 1/2 sum_{a,j} d_i g_aj v^a v^j) = -(g Gamma(v, v))_i
+    return batchedSolve(g, tf.matMul(both, reduce) as tf.Tensor2D);
   });
 }

@@ -5,7 +5,7 @@
  * which the reference checkpoints store), then a = tanh(h) on every hidden layer and, if
  * `finalTanh`, on the last one too. Inputs are batched as rows: x [B, in] -> y [B, out].
  *
- * Tangents are pushed forward by hand (TF.js has no jvp): for K directions dx [B, K, in] per sample,
+ * Tangents are pushed forward by hand (TF.js has no jvp): for K directions dx [K, B, in] per sample,
  * dh = W dx and da = (1 - a^2) dh, so dy = J(x) dx exactly. Everything is ordinary TF.js ops and
  * differentiable with respect to the parameters, so a loss built from tangents (Christoffel symbols,
  * Jacobian-split maps) can be trained with `tf.variableGrads`. Rank-3 tangents go through 2-D
@@ -109,56 +109,52 @@ export function mlpForward(mlp: Mlp, x: tf.Tensor2D): tf.Tensor2D {
 export type MlpTangents = {
   /** [B, out] */
   y: tf.Tensor2D;
-  /** [B, K, out]: dy[b, k] = J(x_b) dx[b, k]. */
+  /** [K, B, out]: dy[k, b] = J(x_b) dx[k, b]. */
   dy: tf.Tensor3D;
 };
 
 /**
- * Shared forward pass with tangents. `firstTangent(W)` gives the first layer's dh [B, K, out]; later
- * layers propagate dh = W da through a 2-D matMul on the flattened [B*K, width] rows.
+ * y = MLP(x) for x [B, in] and dy = J(x) dx for K tangent directions per sample, dx [K, B, in].
+ *
+ * Tangents are direction-major ([K, B, width], flattened to [K*B, width] rows for the matMuls) so
+ * that the per-sample factor 1 - a^2 [B, width] multiplies them by plain trailing-axis broadcasting,
+ * the fast path of the TF.js cpu backend.
  */
-function propagate(mlp: Mlp, x: tf.Tensor2D, K: number, firstTangent: (W: tf.Variable) => tf.Tensor3D): MlpTangents {
-  const B = x.shape[0];
-  let a: tf.Tensor2D = x;
-  let da: tf.Tensor3D | null = null;
-  mlp.layers.forEach((layer, l) => {
-    const width = mlp.sizes[l + 1]!;
-    const h = tf.add(tf.matMul(a, layer.W, false, true), layer.b) as tf.Tensor2D;
-    const dh: tf.Tensor3D =
-      da === null ? firstTangent(layer.W) : tf.reshape(tf.matMul(tf.reshape(da, [B * K, mlp.sizes[l]!]), layer.W, false, true), [B, K, width]);
-    if (isActivated(mlp, l)) {
-      a = tf.tanh(h);
-      // d tanh(h) = (1 - tanh(h)^2) dh, the same factor for all K directions of a sample.
-      da = tf.mul(dh, tf.expandDims(tf.sub(1, tf.square(a)), 1)) as tf.Tensor3D;
-    } else {
-      a = h;
-      da = dh;
-    }
-  });
-  return { y: a, dy: da! };
-}
-
-/** y = MLP(x) and dy = J(x) dx for K tangent directions per sample, dx [B, K, in]. */
 export function mlpTangents(mlp: Mlp, x: tf.Tensor2D, dx: tf.Tensor3D): MlpTangents {
   checkInput(mlp, x, 'input');
-  const [B, K, n] = dx.shape;
+  const [K, B, n] = dx.shape;
   if (B !== x.shape[0] || n !== mlp.sizes[0]) {
-    throw new Error(`MLP tangents: expected [${x.shape[0]}, K, ${mlp.sizes[0]}], got [${dx.shape.join(', ')}]`);
+    throw new Error(`MLP tangents: expected [K, ${x.shape[0]}, ${mlp.sizes[0]}], got [${dx.shape.join(', ')}]`);
   }
-  return tf.tidy(() =>
-    propagate(mlp, x, K, (W) => tf.reshape(tf.matMul(tf.reshape(dx, [B * K, n]), W, false, true), [B, K, W.shape[0]])),
-  );
+  return tf.tidy(() => {
+    let a: tf.Tensor2D = x;
+    let da = tf.reshape(dx, [K * B, n]) as tf.Tensor2D;
+    mlp.layers.forEach((layer, l) => {
+      const h = tf.add(tf.matMul(a, layer.W, false, true), layer.b) as tf.Tensor2D;
+      const dh = tf.matMul(da, layer.W, false, true) as tf.Tensor2D;
+      if (isActivated(mlp, l)) {
+        a = tf.tanh(h);
+        // d tanh(h) = (1 - tanh(h)^2) dh, the same factor for all K directions of a sample.
+        const slope = tf.sub(1, tf.square(a));
+        da = tf.reshape(tf.mul(tf.reshape(dh, [K, B, mlp.sizes[l + 1]!]), slope), [K * B, mlp.sizes[l + 1]!]);
+      } else {
+        a = h;
+        da = dh;
+      }
+    });
+    return { y: a, dy: tf.reshape(da, [K, B, mlp.sizes[mlp.sizes.length - 1]!]) as tf.Tensor3D };
+  }) as MlpTangents;
 }
 
-/**
- * y = MLP(x) and the full Jacobian as dy [B, in, out] with dy[b, a] = dy/dx_a (the tangents of the
- * `in` unit directions). Cheaper than `mlpTangents` with an identity seed: the first layer's
- * tangent of direction a is just column a of W, so it needs no matMul.
- */
+/** The m unit directions for a batch of B points, direction-major: e[a, b] = e_a, [m, B, m]. */
+export function unitDirections(m: number, B: number): tf.Tensor3D {
+  const values = new Float32Array(m * B * m);
+  for (let a = 0; a < m; a++) for (let b = 0; b < B; b++) values[(a * B + b) * m + a] = 1;
+  return tf.tensor3d(values, [m, B, m]);
+}
+
+/** y = MLP(x) and the full Jacobian as dy [in, B, out], dy[a, b] = dy/dx_a at x_b. */
 export function mlpJacobian(mlp: Mlp, x: tf.Tensor2D): MlpTangents {
   checkInput(mlp, x, 'input');
-  const [B, n] = x.shape;
-  return tf.tidy(() =>
-    propagate(mlp, x, n, (W) => tf.broadcastTo(tf.expandDims(tf.transpose(W), 0), [B, n, W.shape[0]]) as tf.Tensor3D),
-  );
+  return tf.tidy(() => mlpTangents(mlp, x, unitDirections(mlp.sizes[0]!, x.shape[0]))) as MlpTangents;
 }

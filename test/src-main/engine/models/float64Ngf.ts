@@ -3,12 +3,19 @@
  * from the maths in /work/shared/reference/README.md. Slow and simple on purpose: one sample at a
  * time, explicit loops, forward-mode derivatives by hand.
  */
+import type { NeuralGeodesicFlow } from '../../../../src-main/engine/models/ngf';
+
 export type Vec = number[];
 
 export interface Layer64 {
-  /** [out][in] */
-  W: number[][];
-  b: number[];
+  /** [out, in] row-major */
+  W: Float64Array;
+  b: Float64Array;
+}
+
+/** A layer from nested arrays W[out][in], b[out]. */
+export function layer64(W: number[][], b: number[]): Layer64 {
+  return { W: Float64Array.from(W.flat()), b: Float64Array.from(b) };
 }
 
 export interface Mlp64 {
@@ -16,22 +23,38 @@ export interface Mlp64 {
   finalTanh: boolean;
 }
 
-/** y = MLP(x) and, for each tangent direction dx, dy = J(x) dx. */
+/** y = MLP(x) and, for each tangent direction dx, dy = J(x) dx. Plain loops: this runs millions of times. */
 export function mlp64(mlp: Mlp64, x: Vec, dxs: Vec[] = []): { y: Vec; dys: Vec[] } {
-  let a = x;
-  let das = dxs;
-  mlp.layers.forEach((layer, l) => {
-    const h = layer.W.map((row, i) => layer.b[i]! + row.reduce((s, w, j) => s + w * a[j]!, 0));
-    const dhs = das.map((da) => layer.W.map((row) => row.reduce((s, w, j) => s + w * da[j]!, 0)));
-    if (l < mlp.layers.length - 1 || mlp.finalTanh) {
-      a = h.map(Math.tanh);
-      das = dhs.map((dh) => dh.map((d, i) => d * (1 - a[i]! ** 2)));
-    } else {
-      a = h;
-      das = dhs;
+  const K = dxs.length;
+  let a = Float64Array.from(x);
+  // Tangents side by side: da[d * width + j].
+  let da = new Float64Array(K * x.length);
+  dxs.forEach((dx, d) => da.set(dx, d * x.length));
+  const last = mlp.layers.length - 1;
+  for (let l = 0; l <= last; l++) {
+    const { W, b } = mlp.layers[l]!;
+    const n = b.length, k = a.length;
+    const h = new Float64Array(n);
+    const dh = new Float64Array(K * n);
+    const activated = l < last || mlp.finalTanh;
+    for (let i = 0; i < n; i++) {
+      const row = i * k;
+      let s = b[i]!;
+      for (let j = 0; j < k; j++) s += W[row + j]! * a[j]!;
+      const y = activated ? Math.tanh(s) : s;
+      const slope = activated ? 1 - y * y : 1;
+      h[i] = y;
+      for (let d = 0; d < K; d++) {
+        let t = 0;
+        for (let j = 0; j < k; j++) t += W[row + j]! * da[d * k + j]!;
+        dh[d * n + i] = t * slope;
+      }
     }
-  });
-  return { y: a, dys: das };
+    a = h;
+    da = dh;
+  }
+  const n = a.length;
+  return { y: Array.from(a), dys: dxs.map((_, d) => Array.from(da.subarray(d * n, (d + 1) * n))) };
 }
 
 export interface Ngf64 {
@@ -50,62 +73,100 @@ export function bundleMap64(map: { mlp: Mlp64; split: boolean }, y: Vec): Vec {
 const softplus = (c: number) => (c > 0 ? c + Math.log1p(Math.exp(-c)) : Math.log1p(Math.exp(c)));
 const sigmoid = (c: number) => 1 / (1 + Math.exp(-c));
 
-/** g(x) [m][m] and dg[a][i][j] = d_a g_ij. */
-export function metric64(model: Ngf64, x: Vec): { g: number[][]; dg: number[][][] } {
+/** g(x) flat [m*m] and dg flat [m*m*m] with dg[(a*m + i)*m + j] = d_a g_ij. */
+export function metric64(model: Ngf64, x: Vec): { g: Float64Array; dg: Float64Array } {
   const m = model.g.dim;
   const units = Array.from({ length: m }, (_, a) => Array.from({ length: m }, (_, j) => (j === a ? 1 : 0)));
   const { y: c, dys: dcs } = mlp64(model.g.mlp, x, units);
-  const L = Array.from({ length: m }, () => new Array<number>(m).fill(0));
-  const dL = Array.from({ length: m }, () => Array.from({ length: m }, () => new Array<number>(m).fill(0)));
+  const L = new Float64Array(m * m);
+  const dL = new Float64Array(m * m * m); // dL[(a*m + i)*m + k]
   let p = 0;
   for (let i = 0; i < m; i++) {
-    for (let j = 0; j <= i; j++, p++) {
-      L[i]![j] = i === j ? softplus(c[p]!) : c[p]!;
-      for (let a = 0; a < m; a++) dL[a]![i]![j] = (i === j ? sigmoid(c[p]!) : 1) * dcs[a]![p]!;
+    for (let k = 0; k <= i; k++, p++) {
+      L[i * m + k] = i === k ? softplus(c[p]!) : c[p]!;
+      for (let a = 0; a < m; a++) dL[(a * m + i) * m + k] = (i === k ? sigmoid(c[p]!) : 1) * dcs[a]![p]!;
     }
   }
-  const g = L.map((Li, i) => L.map((Lj, j) => Li.reduce((s, v, k) => s + v * Lj[k]!, 0) + (model.g.regularized && i === j ? 1 : 0)));
-  const dg = dL.map((dLa) =>
-    L.map((Li, i) => L.map((Lj, j) => dLa[i]!.reduce((s, v, k) => s + v * Lj[k]! + Li[k]! * dLa[j]![k]!, 0))),
-  );
+  const g = new Float64Array(m * m);
+  const dg = new Float64Array(m * m * m);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < m; j++) {
+      let s = model.g.regularized && i === j ? 1 : 0;
+      for (let k = 0; k < m; k++) s += L[i * m + k]! * L[j * m + k]!;
+      g[i * m + j] = s;
+      for (let a = 0; a < m; a++) {
+        let t = 0;
+        for (let k = 0; k < m; k++) t += dL[(a * m + i) * m + k]! * L[j * m + k]! + L[i * m + k]! * dL[(a * m + j) * m + k]!;
+        dg[(a * m + i) * m + j] = t;
+      }
+    }
+  }
   return { g, dg };
 }
 
-/** Inverse by Gauss-Jordan with partial pivoting. */
-export function inverse64(a: number[][]): number[][] {
-  const m = a.length;
-  const aug = a.map((row, i) => [...row, ...row.map((_, j) => (i === j ? 1 : 0))]);
+/** Inverse of a flat m x m matrix by Gauss-Jordan with partial pivoting. */
+export function inverse64(flat: Float64Array, m: number): Float64Array {
+  const w = 2 * m;
+  const aug = new Float64Array(m * w);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < m; j++) aug[i * w + j] = flat[i * m + j]!;
+    aug[i * w + m + i] = 1;
+  }
   for (let k = 0; k < m; k++) {
     let best = k;
-    for (let i = k + 1; i < m; i++) if (Math.abs(aug[i]![k]!) > Math.abs(aug[best]![k]!)) best = i;
-    [aug[k], aug[best]] = [aug[best]!, aug[k]!];
-    const pivot = aug[k]![k]!;
-    aug[k] = aug[k]!.map((v) => v / pivot);
+    for (let i = k + 1; i < m; i++) if (Math.abs(aug[i * w + k]!) > Math.abs(aug[best * w + k]!)) best = i;
+    for (let j = 0; j < w; j++) [aug[k * w + j], aug[best * w + j]] = [aug[best * w + j]!, aug[k * w + j]!];
+    const pivot = aug[k * w + k]!;
+    for (let j = 0; j < w; j++) aug[k * w + j]! /= pivot;
     for (let i = 0; i < m; i++) {
       if (i === k) continue;
-      const f = aug[i]![k]!;
-      aug[i] = aug[i]!.map((v, j) => v - f * aug[k]![j]!);
+      const f = aug[i * w + k]!;
+      for (let j = 0; j < w; j++) aug[i * w + j]! -= f * aug[k * w + j]!;
     }
   }
-  return aug.map((row) => row.slice(m));
+  const inv = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) inv[i * m + j] = aug[i * w + m + j]!;
+  return inv;
 }
 
 /** Gamma[k][a][b] = 1/2 g^{ki} (d_a g_ib + d_b g_ai - d_i g_ab). */
 export function christoffel64(model: Ngf64, x: Vec): number[][][] {
-  const { g, dg } = metric64(model, x);
-  const gi = inverse64(g);
   const m = x.length;
-  const idx = Array.from({ length: m }, (_, i) => i);
-  return idx.map((k) =>
-    idx.map((a) => idx.map((b) => idx.reduce((s, i) => s + 0.5 * gi[k]![i]! * (dg[a]![i]![b]! + dg[b]![a]![i]! - dg[i]![a]![b]!), 0))),
+  const { g, dg } = metric64(model, x);
+  const gi = inverse64(g, m);
+  const d = (a: number, i: number, j: number) => dg[(a * m + i) * m + j]!;
+  return Array.from({ length: m }, (_, k) =>
+    Array.from({ length: m }, (_, a) =>
+      Array.from({ length: m }, (_, b) => {
+        let s = 0;
+        for (let i = 0; i < m; i++) s += gi[k * m + i]! * (d(a, i, b) + d(b, a, i) - d(i, a, b));
+        return 0.5 * s;
+      }),
+    ),
   );
 }
 
+/** f(z) = (v, -Gamma(v, v)) with Gamma(v, v)^k = g^{ki} (sum d_a g_ij v^a v^j - 1/2 sum d_i g_aj v^a v^j). */
 export function field64(model: Ngf64, z: Vec): Vec {
   const m = z.length / 2;
-  const x = z.slice(0, m), v = z.slice(m);
-  const G = christoffel64(model, x);
-  return [...v, ...G.map((Gk) => -Gk.reduce((s, row, a) => s + row.reduce((t, gab, b) => t + gab * v[a]! * v[b]!, 0), 0))];
+  const { g, dg } = metric64(model, z.slice(0, m));
+  const gi = inverse64(g, m);
+  const v = z.slice(m);
+  const rhs = new Float64Array(m);
+  for (let a = 0; a < m; a++)
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < m; j++) {
+        const q = dg[(a * m + i) * m + j]! * v[a]! * v[j]!; // d_a g_ij v^a v^j
+        rhs[i]! += q;
+        rhs[a]! -= 0.5 * dg[(a * m + i) * m + j]! * v[i]! * v[j]!; // d_a g_ij v^i v^j, into a
+      }
+  const out = [...v];
+  for (let k = 0; k < m; k++) {
+    let s = 0;
+    for (let i = 0; i < m; i++) s += gi[k * m + i]! * rhs[i]!;
+    out.push(-s);
+  }
+  return out;
 }
 
 /** Classical RK4, n steps of t / n; the whole path (n + 1 points). */
@@ -143,4 +204,22 @@ export function inputTargetTerms64(model: Ngf64, inputs: Vec[], targets: Vec[], 
   });
   const N = inputs.length;
   return { reconstruction: rec / (N * D), prediction: pred / (N * D), latent: lat / (N * m2) };
+}
+
+/** The float64 twin of a TF.js NGF model (weights read from its variables). */
+export function ngf64FromModel(model: NeuralGeodesicFlow): Ngf64 {
+  const layers = (role: string): Layer64[] => {
+    const byPath = new Map(model.parameters.map((p) => [p.path, p.variable]));
+    const out: Layer64[] = [];
+    for (let l = 0; byPath.has(`${role}.layers.${l}.W`); l++) {
+      out.push({ W: Float64Array.from(byPath.get(`${role}.layers.${l}.W`)!.dataSync()), b: Float64Array.from(byPath.get(`${role}.layers.${l}.b`)!.dataSync()) });
+    }
+    return out;
+  };
+  const { encoder, decoder, metric, dimM } = model.config;
+  return {
+    psi: { mlp: { layers: layers('psi'), finalTanh: encoder.endsWith('chart') }, split: encoder.startsWith('jacobian-split') },
+    phi: { mlp: { layers: layers('phi'), finalTanh: decoder.endsWith('chart') }, split: decoder.startsWith('jacobian-split') },
+    g: { mlp: { layers: layers('g'), finalTanh: metric === 'regularized' }, regularized: metric === 'regularized', dim: dimM },
+  };
 }

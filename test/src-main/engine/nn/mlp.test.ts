@@ -3,21 +3,24 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../../src-main/engine/backend';
 import { createMlp, mlpForward, mlpJacobian, mlpTangents, type Mlp } from '../../../../src-main/engine/nn/mlp';
 import { gradientsByPath } from '../../../../src-main/engine/nn/parameters';
-import { mlp64, type Mlp64 } from '../models/float64Ngf';
+import { layer64, mlp64, type Mlp64 } from '../models/float64Ngf';
 
 function toMlp64(mlp: Mlp): Mlp64 {
   return {
     finalTanh: mlp.finalTanh,
-    layers: mlp.layers.map((l) => ({ W: l.W.arraySync() as number[][], b: l.b.arraySync() as number[] })),
+    layers: mlp.layers.map((l) => layer64(l.W.arraySync() as number[][], l.b.arraySync() as number[])),
   };
 }
 
 const xs = [[0.3, -0.7, 1.1], [-0.2, 0.5, 0.05], [0.9, 0.1, -1.3]];
+/** Two tangent directions for each of the three points, dxs[b][k]. */
 const dxs = [
   [[1, 0.5, -0.2], [0.1, -1, 0.3]],
   [[0, 0, 1], [0.7, 0.2, 0.2]],
   [[-0.4, 0.9, 0], [0.3, 0.3, -0.3]],
 ];
+/** The same as the direction-major [K, B, in] tensor mlpTangents takes. */
+const directionMajor = () => tf.tensor3d([0, 1].map((k) => dxs.map((d) => d[k]!)));
 
 describe('MLP with forward-mode tangents', () => {
   beforeAll(async () => {
@@ -29,14 +32,14 @@ describe('MLP with forward-mode tangents', () => {
       const mlp = createMlp([3, 8, 5, 2], { scope: 'test-mlp', prefix: 'f', seed: 11, finalTanh });
       const ref = toMlp64(mlp);
       const x = tf.tensor2d(xs);
-      const { y, dy } = mlpTangents(mlp, x, tf.tensor3d(dxs));
+      const { y, dy } = mlpTangents(mlp, x, directionMajor());
       expect(y.shape).toEqual([3, 2]);
-      expect(dy.shape).toEqual([3, 2, 2]);
+      expect(dy.shape).toEqual([2, 3, 2]);
       const yArr = y.arraySync(), dyArr = dy.arraySync();
       xs.forEach((xb, b) => {
         const expected = mlp64(ref, xb, dxs[b]!);
         expected.y.forEach((v, i) => expect(yArr[b]![i]).toBeCloseTo(v, 5));
-        expected.dys.forEach((d, k) => d.forEach((v, i) => expect(dyArr[b]![k]![i]).toBeCloseTo(v, 5)));
+        expected.dys.forEach((d, k) => d.forEach((v, i) => expect(dyArr[k]![b]![i]).toBeCloseTo(v, 5)));
       });
       expect(mlpForward(mlp, x).arraySync()).toEqual(yArr);
       tf.dispose(mlp.parameters.map((p) => p.variable));
@@ -46,8 +49,8 @@ describe('MLP with forward-mode tangents', () => {
   it('mlpJacobian gives the tangents of the unit directions', () => {
     const mlp = createMlp([3, 6, 4], { scope: 'test-mlp', prefix: 'f', seed: 5 });
     const x = tf.tensor2d(xs);
-    const eye = tf.tile(tf.expandDims(tf.eye(3), 0), [3, 1, 1]) as tf.Tensor3D;
-    const viaTangents = mlpTangents(mlp, x, eye).dy;
+    const units = tf.tensor3d([0, 1, 2].map((a) => xs.map(() => [0, 1, 2].map((j) => (j === a ? 1 : 0)))));
+    const viaTangents = mlpTangents(mlp, x, units).dy;
     const { dy } = mlpJacobian(mlp, x);
     expect(dy.shape).toEqual([3, 3, 4]);
     expect(tf.max(tf.abs(tf.sub(dy, viaTangents))).dataSync()[0]).toBeLessThan(1e-6);
@@ -72,7 +75,7 @@ describe('MLP with forward-mode tangents', () => {
   it('passes parameter gradients through the tangents (every variable reached)', () => {
     const mlp = createMlp([3, 8, 2], { scope: 'test-grad', prefix: 'f', seed: 9 });
     const x = tf.tensor2d(xs);
-    const dx = tf.tensor3d(dxs);
+    const dx = directionMajor();
     const loss = () => tf.sum(tf.square(mlpTangents(mlp, x, dx).dy)) as tf.Scalar;
     // The output bias does not move J dx: variableGrads drops it and gradientsByPath says so.
     const all = tf.variableGrads(loss);
@@ -86,7 +89,7 @@ describe('MLP with forward-mode tangents', () => {
   it('names the bad shape', () => {
     const mlp = createMlp([3, 2], { scope: 'test-shape', prefix: 'f', seed: 1 });
     expect(() => mlpForward(mlp, tf.zeros([2, 4]) as tf.Tensor2D)).toThrow(/\[B, 3\], got \[2, 4\]/);
-    expect(() => mlpTangents(mlp, tf.zeros([2, 3]) as tf.Tensor2D, tf.zeros([2, 1, 2]) as tf.Tensor3D)).toThrow(/\[2, K, 3\], got \[2, 1, 2\]/);
+    expect(() => mlpTangents(mlp, tf.zeros([2, 3]) as tf.Tensor2D, tf.zeros([2, 1, 2]) as tf.Tensor3D)).toThrow(/\[K, 2, 3\], got \[2, 1, 2\]/);
     expect(() => createMlp([3], { scope: 's', prefix: 'f', seed: 1 })).toThrow(/layer sizes/);
     tf.dispose(mlp.parameters.map((p) => p.variable));
   });

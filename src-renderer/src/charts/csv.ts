@@ -29,7 +29,9 @@ export function chartCsv(chartOption: object): string {
   for (const s of series) {
     (s.data ?? []).forEach((point, index) => {
       if (!Array.isArray(point)) {
-        rows.push([s.name, xs?.[index] ?? index, point].map(cell).join(','));
+        // Bars are {value, raw}: the CSV holds the value itself, not its drawn height.
+        const value = point && typeof point === 'object' ? ((point as { raw?: unknown; value?: unknown }).raw ?? (point as { value?: unknown }).value) : point;
+        rows.push([s.name, xs?.[index] ?? index, value].map(cell).join(','));
       } else if (heat) {
         const [i, j, value] = point as [number, number, number];
         rows.push([s.name, xs?.[i] ?? i, ys?.[j] ?? j, value].map(cell).join(','));

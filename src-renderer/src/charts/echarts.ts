@@ -16,7 +16,7 @@ import { CanvasRenderer } from 'echarts/renderers';
 
 use([LineChart, BarChart, HeatmapChart, GridComponent, TooltipComponent, LegendComponent, DataZoomComponent, ToolboxComponent, VisualMapComponent, CanvasRenderer]);
 
-/** Lets end-to-end tests read a chart's series from its DOM element (`.chart-canvas`). */
+/** Lets end-to-end tests read a chart's series from its DOM element (ChartPanel's `.chart-canvas`). */
 declare global {
   interface Window {
     ngfCharts?: { seriesOf(el: Element): { name: string; type: string; points: number }[] };
@@ -26,7 +26,9 @@ declare global {
 if (typeof window !== 'undefined') {
   window.ngfCharts = {
     seriesOf(el) {
-      const option = getInstanceByDom(el as HTMLElement)?.getOption() as { series?: { name?: string; type?: string; data?: unknown[] }[] } | undefined;
+      // vue-echarts initialises ECharts on an inner `.echarts-host` element of its root.
+      const host = (el.querySelector('.echarts-host') ?? el) as HTMLElement;
+      const option = getInstanceByDom(host)?.getOption() as { series?: { name?: string; type?: string; data?: unknown[] }[] } | undefined;
       return (option?.series ?? []).map((s) => ({ name: String(s.name ?? ''), type: String(s.type ?? ''), points: s.data?.length ?? 0 }));
     },
   };

@@ -8,6 +8,12 @@ import { defineConfig } from '@playwright/test';
  */
 export default defineConfig({
   testDir: 'test/e2e',
+  // Two suites: the UI in browser mode, and the Electron app (skipped, saying why, where Electron's
+  // binary or a display is missing).
+  projects: [
+    { name: 'browser', testDir: 'test/e2e' },
+    { name: 'electron', testDir: 'test/e2e-electron' },
+  ],
   outputDir: 'test-results/e2e',
   globalSetup: './test/e2e/serverSetup.ts',
   workers: 1,

@@ -7,7 +7,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../../data/dataset';
+import { loadDataset } from '../../data/datasetFile';
+import { initBackend, type BackendChoice } from '../backend';
 import type { Model } from '../models/types';
+import { loadCheckpoint } from './checkpoint';
 import { datasetSamples } from './samples';
 
 export interface EvaluationMetrics {
@@ -49,4 +52,22 @@ export function evaluateModel(model: Model, ds: Dataset, batchSize = 512): Evalu
     loss: sums.loss / ds.n,
     n_samples: ds.n,
   };
+}
+
+/** `eval --checkpoint`: the figures of a saved model on a dataset file, with backend and wall time. */
+export async function evaluateCheckpointFile(
+  checkpoint: string,
+  datasetPath: string,
+  options: { backend?: BackendChoice | 'auto'; batchSize?: number } = {},
+): Promise<EvaluationMetrics & { model: string; backend: string; seconds: number }> {
+  const backend = await initBackend(options.backend ?? 'auto');
+  const start = performance.now();
+  const [loaded, ds] = await Promise.all([loadCheckpoint(checkpoint), loadDataset(datasetPath)]);
+  try {
+    const metrics = evaluateModel(loaded.model, ds, options.batchSize ?? 512);
+    return { ...metrics, model: loaded.model.kind, backend: backend.choice, seconds: (performance.now() - start) / 1000 };
+  } finally {
+    loaded.model.dispose();
+    loaded.optimizer.dispose();
+  }
 }

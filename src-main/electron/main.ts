@@ -27,6 +27,7 @@ import { activeRunIds, createQuitGuard } from './quitGuard';
 import { applySessionPolicy, contentSecurityPolicy, guardNavigation, windowOptions } from './security';
 
 // Must happen before 'ready': app:// behaves like https (standard URL parsing, secure context, fetch).
+// Not corsEnabled (that would let other origins read app:// responses) and no bypassCSP.
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
 ]);

@@ -1,6 +1,6 @@
 /**
  * The main and preload bundles as electron-vite emits them (built here into a scratch folder under
- * out/, so node_modules resolves as for the real build): every chunk parses, the preload is
+ * node_modules/.cache, so packages resolve as for the real build and out/ is left alone): every chunk parses, the preload is
  * CommonJS, the main bundle imports only production dependencies, and its TF.js chunk loads in plain
  * Node (no resolve hook) with correct second derivatives. The renderer bundle is built by
  * `npm run test:e2e`.
@@ -24,8 +24,8 @@ function jsFiles(dir: string): string[] {
 }
 
 beforeAll(async () => {
-  mkdirSync(path.join(root, 'out'), { recursive: true });
-  scratch = mkdtempSync(path.join(root, 'out', '.bundle-test-'));
+  mkdirSync(path.join(root, 'node_modules', '.cache'), { recursive: true });
+  scratch = mkdtempSync(path.join(root, 'node_modules', '.cache', 'ngf-bundle-test-'));
   process.env.NODE_ENV_ELECTRON_VITE = 'production';
   const resolved = await resolveConfig({ root, logLevel: 'silent' }, 'build', 'production');
   for (const target of ['main', 'preload'] as const) {

@@ -44,12 +44,13 @@ afterEach(() => {
 });
 
 describe('fused geodesic RK4 kernel', () => {
-  it('computes tanh to float32 accuracy', () => {
-    const xs = Float32Array.from({ length: 4001 }, (_, i) => -12 + (24 * i) / 4000);
+  it('computes tanh to a few float32 ulps', () => {
+    const xs = Float32Array.from({ length: 48001 }, (_, i) => -12 + (24 * i) / 48000);
+    xs[24000] = 1e-20;
     const ys = new GeodesicRk4Kernel().tanh(xs);
     let worst = 0;
-    xs.forEach((x, i) => (worst = Math.max(worst, Math.abs(ys[i]! - Math.tanh(x)))));
-    expect(worst).toBeLessThan(3e-7);
+    xs.forEach((x, i) => (worst = Math.max(worst, Math.abs(ys[i]! - Math.tanh(x)) / Math.abs(Math.tanh(x)))));
+    expect(worst).toBeLessThan(4e-7);
   });
 
   for (const c of CASES) {

@@ -13,9 +13,12 @@ async function run(kind: string, config: object, lr: number, epochs: number, see
   const optimizer = new Adam(model.parameters, { lr });
   const set = samplesFor(model.trainsOn(ds.format), ds);
   const progress: number[] = [];
+  const initial = model.parameters.map((p) => p.variable.dataSync().slice());
   try {
     const outcome = await train(model, optimizer, { train: set, test: set }, { epochs, batchSize: 8, seed, shouldStop }, { onProgress: (p) => progress.push(p.step) });
-    return { outcome, progress };
+    // Paths of the parameters that training left untouched (every one must have had a gradient).
+    const frozen = model.parameters.filter((p, i) => p.variable.dataSync().every((x, j) => x === initial[i]![j])).map((p) => p.path);
+    return { outcome, progress, frozen };
   } finally {
     model.dispose();
     optimizer.dispose();
@@ -33,7 +36,8 @@ describe('training loop', () => {
     ['ngf-pairs', { dimM: 1, encoder: 'jacobian-split', encoderHidden: [8], decoderHidden: [8], metricHidden: [4], geodesicSteps: 3 }],
   ] as const) {
     it(`${kind}: the loss decreases over a few epochs`, async () => {
-      const { outcome, progress } = await run(kind, config, 1e-2, 4);
+      const { outcome, progress, frozen } = await run(kind, config, 1e-2, 4);
+      expect(frozen).toEqual([]);
       expect(outcome.status).toBe('completed');
       const stepsPerEpoch = kind === 'hnn' ? 12 : 3; // derivative pairs: 24 orbits x 4 interior points
       expect(outcome.steps).toBe(4 * stepsPerEpoch);

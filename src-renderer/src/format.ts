@@ -42,12 +42,28 @@ export function runLabel(run: RunInfo): string {
   return typeof name === 'string' && name ? `${model} · ${name} · ${shortId(run.id)}` : `${model} · ${shortId(run.id)}`;
 }
 
-/** The best test loss the trainer reported in the run's summary, or null (no test set, not done). */
-export function bestTestLoss(run: RunInfo): number | null {
-  const summary = run.summary ?? {};
-  for (const key of ['bestTestLoss', 'testLoss']) {
-    const value = summary[key];
+/**
+ * The test loss the trainer reported in the run's summary (`bestTestLoss`, else the final
+ * evaluation `test.loss`), or null (no test set, not done).
+ */
+export function summaryTestLoss(run: RunInfo): number | null {
+  const summary = (run.summary ?? {}) as { bestTestLoss?: unknown; test?: { loss?: unknown } | null };
+  for (const value of [summary.bestTestLoss, summary.test?.loss]) {
     if (typeof value === 'number' && Number.isFinite(value)) return value;
   }
   return null;
+}
+
+/** The backend the trainer actually used (summary), else the one the run was started with. */
+export function runBackend(run: RunInfo): string {
+  const used = run.summary?.backend;
+  return typeof used === 'string' ? used : (run.backend ?? '–');
+}
+
+/** Nested JSON as dotted keys ({test: {loss: 1}} -> [['test.loss', 1]]), for key/value lists. */
+export function flatten(value: unknown, prefix = ''): [string, unknown][] {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.entries(value).flatMap(([key, inner]) => flatten(inner, prefix ? `${prefix}.${key}` : key));
+  }
+  return [[prefix, value]];
 }

@@ -1,4 +1,4 @@
-/** Shared steps of the end-to-end tests: open the app, read chart series, call the API, screenshots. */
+/** Shared steps of the end-to-end tests: open the app, read chart series, take screenshots. */
 import { expect, type Page } from '@playwright/test';
 
 export function appUrl(): string {
@@ -17,17 +17,6 @@ export async function chartSeries(page: Page, chartId: string): Promise<{ name: 
   const canvas = page.locator(`[data-chart="${chartId}"] .chart-canvas`);
   await expect(canvas).toBeVisible();
   return canvas.evaluate((el) => window.ngfCharts!.seriesOf(el));
-}
-
-/** Calls the API as the page does (POST /api/<method> with the token), for checks outside the UI. */
-export async function callApi(method: string, payload: unknown): Promise<{ status: number; body: any }> {
-  const url = new URL(appUrl());
-  const response = await fetch(`${url.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-ngf-token': url.searchParams.get('token') ?? '' },
-    body: JSON.stringify(payload),
-  });
-  return { status: response.status, body: await response.json() };
 }
 
 /**

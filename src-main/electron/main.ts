@@ -11,12 +11,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session } from 'electron';
-import { createWorkbenchService, type WorkbenchService } from '../services/workbenchService';
-import { RunStore } from '../store/runStore';
+import { openWorkbench, type Workbench } from '../services/openWorkbench';
 import { defaultDatabasePath } from '../store/paths';
-import { GENERATORS } from '../data/generators/index';
-import { TrainingWorkerPool } from '../engine/training/workerPool';
-import { WorkerTrainingRunner } from '../engine/training/workerRunner';
 import { APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME, originOf } from './appOrigin';
 import { appFileResponse } from './appProtocol';
 import { MENU_CHANNEL, type MenuAction } from './bridge';
@@ -46,36 +42,12 @@ const isMac = process.platform === 'darwin';
 // (tests, a second workbench) the profile and the single-instance lock move along with it.
 app.setPath('userData', path.dirname(defaultDatabasePath()));
 
-interface Workbench {
-  service: WorkbenchService;
-  store: RunStore;
-  pool: TrainingWorkerPool;
-}
-
-/** Same wiring and file layout as browser mode (src-main/cli/commands/serve.ts): data next to the database. */
-function openWorkbench(): Workbench {
-  const store = RunStore.open(defaultDatabasePath());
-  // Training runs in a worker thread (out/main/trainingWorker.js), so the main process stays responsive.
-  const pool = new TrainingWorkerPool();
-  const service = createWorkbenchService({
-    store,
-    runner: new WorkerTrainingRunner(pool),
-    dataDir: path.join(path.dirname(store.dbPath), 'data'),
-    generators: GENERATORS,
-    host: 'electron',
-  });
-  return { service, store, pool };
-}
-
 /** Cancels what still runs, stops the worker and closes the database. */
-async function closeWorkbench({ service, store, pool }: Workbench): Promise<void> {
+async function closeWorkbench(workbench: Workbench): Promise<void> {
   try {
-    await service.close();
-    await pool.close();
+    await workbench.close();
   } catch (error) {
     console.error('closing the workbench failed:', error);
-  } finally {
-    store.close();
   }
 }
 
@@ -130,7 +102,7 @@ async function confirmQuit(count: number): Promise<boolean> {
 function start(): void {
   let workbench: Workbench;
   try {
-    workbench = openWorkbench();
+    workbench = openWorkbench({ dbPath: defaultDatabasePath(), host: 'electron' });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     // The usual cause in a development checkout: better-sqlite3 built for Node, not Electron.

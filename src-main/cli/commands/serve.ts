@@ -9,14 +9,10 @@
  * usage, 1 anything else.
  */
 import { spawn } from 'node:child_process';
-import { dirname, join, resolve } from 'node:path';
-import { GENERATORS } from '../../data/generators/index';
-import { TrainingWorkerPool } from '../../engine/training/workerPool';
-import { WorkerTrainingRunner } from '../../engine/training/workerRunner';
+import { resolve } from 'node:path';
 import { startWorkbenchServer, type WorkbenchServer } from '../../server/workbenchServer';
-import { createWorkbenchService } from '../../services/workbenchService';
+import { openWorkbench } from '../../services/openWorkbench';
 import { defaultDatabasePath } from '../../store/paths';
-import { RunStore } from '../../store/runStore';
 
 export const summary = 'browser mode: serve the workbench UI and API on http://127.0.0.1 (token-protected)';
 
@@ -91,22 +87,13 @@ export async function run(args: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const store = RunStore.open(options.db);
-  // Training runs in worker threads (one at a time), so the server stays responsive.
-  const pool = new TrainingWorkerPool();
-  const service = createWorkbenchService({
-    store,
-    runner: new WorkerTrainingRunner(pool),
-    dataDir: options.dataDir ?? join(dirname(store.dbPath), 'data'),
-    generators: GENERATORS,
-    host: 'browser',
-  });
+  const workbench = openWorkbench({ dbPath: options.db, dataDir: options.dataDir ?? undefined, host: 'browser' });
+  const { service, store } = workbench;
   let server: WorkbenchServer;
   try {
     server = await listen(service, options.port);
   } catch (error) {
-    await pool.close();
-    store.close();
+    await workbench.close();
     throw new Error(`cannot listen on 127.0.0.1:${options.port ?? PREFERRED_PORT} (${(error as Error).message})`);
   }
   console.log(`NGF Workbench (browser mode) at ${server.url}`);
@@ -118,9 +105,7 @@ export async function run(args: string[]): Promise<number> {
     process.once('SIGTERM', resolveStop);
   });
   console.log('serve: stopping');
-  await service.close();
   await server.close();
-  await pool.close();
-  store.close();
+  await workbench.close();
   return 0;
 }

@@ -20,12 +20,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { HnnConfig } from '../../../src-shared/hyperparams';
 import { mlpForward, mlpFromWeights, type Mlp } from '../nn/mlp';
 import { seededRandom, uniformSymmetric, type Random } from '../nn/random';
-import type { FixedStepSolverName, VectorField } from '../ode/types';
+import type { SolverName, VectorField } from '../ode/types';
 import { checkBatchDim, fieldTrajectoryLoss, resolveConfig, readSteps, rollout } from './neuralOde';
 import type { Batch, DataBatch, EvaluationTerms, LossResult, Model, ModelInit } from './types';
 
 export interface HamiltonianNNConfig extends Omit<HnnConfig, 'solver'> {
-  solver: FixedStepSolverName;
+  solver: SolverName;
+  rtol: number;
+  atol: number;
   /** 'derivatives' (match dz/dt) or 'trajectory' (match rollouts through the solver). */
   training: 'derivatives' | 'trajectory';
   /** Solver steps from input to target for inputs/targets data. */

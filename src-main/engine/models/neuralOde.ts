@@ -1,11 +1,13 @@
 /**
  * Neural ODE baseline: dz/dt = f(z) (autonomous) or f(z, t), f a tanh MLP R^D (+1) -> R^D, trained
- * by matching trajectories through a fixed-step solver.
+ * by matching trajectories through the solver (fixed-step, or adaptive dopri5 with `solver: 'dopri5'`).
  *
  * Also the shared machinery of every model that is "a learned vector field" (the Hamiltonian NN
  * reuses it with its symplectic-gradient field):
  * - `rollout(f, z0, times, ...)`: states at times[b, j], integrating each interval
- *   [times[b, j], times[b, j+1]] with `stepsPerInterval` steps, so uneven time grids are exact;
+ *   [times[b, j], times[b, j+1]] with `stepsPerInterval` steps, so uneven time grids are exact
+ *   (dopri5: adaptive steps with dense output at the times, which must then be one grid per row,
+ *   t0_b + s (t1_b - t0_b), see ../ode/timeGrid.ts);
  * - `fieldTrajectoryLoss`: mean((rollout(data[:, 0]) - data)^2) over every element, inputs/targets
  *   data being a 2-point trajectory (input at 0, target at times[b]) integrated with `pairSteps` steps.
  */
@@ -13,13 +15,18 @@ import * as tf from '@tensorflow/tfjs-core';
 import { validateModelConfig, type ModelConfigs, type NodeConfig } from '../../../src-shared/hyperparams';
 import { formatIssues } from '../../../src-shared/validation';
 import { createMlp, mlpForward, type Mlp } from '../nn/mlp';
+import { integrateAdaptive } from '../ode/dopri5';
 import { integrateFixed } from '../ode/integrate';
-import type { FixedStepSolverName, VectorField } from '../ode/types';
+import type { SolverName, VectorField } from '../ode/types';
 import type { Batch, DataBatch, EvaluationTerms, LossResult, Model, ModelInit } from './types';
 
 export interface RolloutOptions {
-  solver: FixedStepSolverName;
+  solver: SolverName;
+  /** Fixed-step solvers: steps per interval between two output times. */
   stepsPerInterval: number;
+  /** dopri5 tolerances (defaults of ../ode/dopri5.ts when absent). */
+  rtol?: number;
+  atol?: number;
 }
 
 /** States at times[b, j] from z0[b] at times[b, 0]: z0 [B, D], times [B, T] -> [B, T, D]. */
@@ -27,6 +34,10 @@ export function rollout(f: VectorField, z0: tf.Tensor2D, times: tf.Tensor2D, opt
   if (times.rank !== 2 || times.shape[0] !== z0.shape[0] || times.shape[1] < 1) {
     throw new Error(`rollout: times must be [${z0.shape[0]}, T] with T >= 1, got [${times.shape.join(', ')}]`);
   }
+  if (options.solver === 'dopri5') {
+    return integrateAdaptive(f, z0, { times, rtol: options.rtol, atol: options.atol, output: 'trajectory' }).z;
+  }
+  const solver = options.solver;
   return tf.tidy(() => {
     const columns = tf.unstack(times, 1) as tf.Tensor1D[];
     const states: tf.Tensor2D[] = [z0];
@@ -36,7 +47,7 @@ export function rollout(f: VectorField, z0: tf.Tensor2D, times: tf.Tensor2D, opt
           t0: columns[j]!,
           t1: columns[j + 1]!,
           steps: options.stepsPerInterval,
-          solver: options.solver,
+          solver,
           output: 'final',
         }),
       );
@@ -88,7 +99,9 @@ export function checkBatchDim(batch: Batch, stateDim: number, model: string): vo
 }
 
 export interface NeuralOdeConfig extends Omit<NodeConfig, 'solver'> {
-  solver: FixedStepSolverName;
+  solver: SolverName;
+  rtol: number;
+  atol: number;
   /** f(z, t) instead of f(z). */
   timeDependent: boolean;
   /** Solver steps from input to target for inputs/targets data (the reference NGF uses 49). */
@@ -97,7 +110,8 @@ export interface NeuralOdeConfig extends Omit<NodeConfig, 'solver'> {
 
 /**
  * Splits a raw config into the keys the shared hyperparameter schema knows (validated there) and
- * this module's extra keys, which `readExtra` validates. Errors name the model kind and the key.
+ * this module's extra keys, which `readExtra` validates; `solver: 'dopri5'` with `rtol`/`atol` is
+ * accepted on top of the shared fixed-step choices. Errors name the model kind and the key.
  */
 export function resolveConfig<K extends 'hnn' | 'node'>(
   kind: K,
@@ -109,9 +123,13 @@ export function resolveConfig<K extends 'hnn' | 'node'>(
     throw new Error(`${kind} config: must be a JSON object, got ${Array.isArray(raw) ? 'an array' : typeof raw}`);
   }
   const shared: Record<string, unknown> = {};
-  const extra: Record<string, unknown> = { ...extraDefaults };
+  const extra: Record<string, unknown> = { rtol: 1e-5, atol: 1e-6, ...extraDefaults };
   for (const [key, value] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
-    if (key in extraDefaults) extra[key] = readExtra(key, value);
+    if (key === 'rtol' || key === 'atol') {
+      if (typeof value !== 'number' || !(value > 0 && value < 1)) throw new Error(`${kind} config: ${key} must be a number in (0, 1), got ${JSON.stringify(value)}`);
+      extra[key] = value;
+    } else if (key === 'solver' && value === 'dopri5') extra.solver = value; // adaptive: beyond the shared schema's fixed-step choices
+    else if (key in extraDefaults) extra[key] = readExtra(key, value);
     else shared[key] = value;
   }
   const result = validateModelConfig(kind, shared);

@@ -7,9 +7,10 @@
  *
  * The exponential map exp(z, t) is the flow's end point after time t (per sample), computed here as
  * in the reference: classical RK4 with n fixed steps of dt = t / n; a whole geodesic has n + 1
- * points, z itself first.
+ * points, z itself first. `solveGeodesic` takes any solver of ../ode instead.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { odeint, type OdeintOptions, type OdeSolution } from '../ode';
 import { integrateFixed } from '../ode/integrate';
 import type { FixedStepSolverName, VectorField } from '../ode/types';
 import { geodesicAcceleration } from './christoffel';
@@ -57,6 +58,15 @@ export function expMap(metric: MetricField, z: tf.Tensor2D, options: GeodesicOpt
 export function geodesic(metric: MetricField, z: tf.Tensor2D, options: GeodesicOptions): tf.Tensor3D {
   checkBundlePoints(metric, z, 'geodesic');
   return integrateFixed(geodesicField(metric), z, { t1: options.t, steps: options.steps, solver: options.solver, output: 'trajectory' });
+}
+
+/**
+ * Geodesics with any solver of ../ode, adaptive dopri5 included: `odeint(geodesicField(metric), z,
+ * options)`, e.g. { solver: 'dopri5', times: [0, 0.5, 1], rtol: 1e-6 } or { solver: 'rk4', t1, steps }.
+ */
+export function solveGeodesic(metric: MetricField, z: tf.Tensor2D, options: OdeintOptions): OdeSolution {
+  checkBundlePoints(metric, z, 'solveGeodesic');
+  return odeint(geodesicField(metric), z, options);
 }
 
 /** The geodesic energy g_x(v, v) [B] at z = (x, v) (the reference's convention: no factor 1/2). */

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../../src-main/engine/backend';
 import { sphereDecoder, sphereMetric } from '../../../../src-main/engine/geometry/analytic/sphere';
 import { torusMetric } from '../../../../src-main/engine/geometry/analytic/torus';
-import { expMap, geodesic, geodesicEnergy, geodesicField } from '../../../../src-main/engine/geometry/geodesic';
+import { expMap, geodesic, geodesicEnergy, geodesicField, solveGeodesic } from '../../../../src-main/engine/geometry/geodesic';
 
 /** Start points (theta, phi, dtheta, dphi) whose great circles stay well away from the poles. */
 const sphereStarts = [
@@ -20,7 +20,7 @@ describe('geodesics', () => {
 
   it('of the sphere stay on great circles and conserve |v|_g over t = 10 (rk4, float32)', () => {
     const z0 = tf.tensor2d(sphereStarts);
-    const steps = 400;
+    const steps = 200;
     const path = geodesic(sphereMetric, z0, { t: 10, steps });
     expect(path.shape).toEqual([4, steps + 1, 4]);
     const flat = tf.reshape(path, [4 * (steps + 1), 4]) as tf.Tensor2D;
@@ -62,9 +62,9 @@ describe('geodesics', () => {
     it(`of the ${name} retrace themselves: integrate to T, flip v, integrate again -> start within 1e-4`, () => {
       const z0 = tf.tensor2d(starts.map((s) => [...s]));
       const T = 3;
-      const zT = expMap(metric, z0, { t: T, steps: 150 });
+      const zT = expMap(metric, z0, { t: T, steps: 60 });
       const flipped = tf.mul(zT, tf.tensor1d([1, 1, -1, -1]));
-      const back = expMap(metric, flipped as tf.Tensor2D, { t: T, steps: 150 });
+      const back = expMap(metric, flipped as tf.Tensor2D, { t: T, steps: 60 });
       const returned = tf.mul(back, tf.tensor1d([1, 1, -1, -1]));
       const moved = tf.max(tf.abs(tf.sub(zT, z0))).dataSync()[0]!;
       const error = tf.max(tf.abs(tf.sub(returned, z0))).dataSync()[0]!;
@@ -72,6 +72,19 @@ describe('geodesics', () => {
       expect(error).toBeLessThan(1e-4);
     });
   }
+
+  it('with any solver of odeint: adaptive dopri5 agrees with fixed-step RK4', () => {
+    const z0 = tf.tensor2d(sphereStarts);
+    const { z, stats } = solveGeodesic(sphereMetric, z0, { solver: 'dopri5', times: [0, 1, 2], rtol: 1e-6, atol: 1e-7 });
+    expect(z.shape).toEqual([4, 3, 4]);
+    expect(stats.steps).toBeGreaterThan(2);
+    const end = tf.squeeze(tf.slice(z, [0, 2, 0], [4, 1, 4]), [1]);
+    const rk4 = expMap(sphereMetric, z0, { t: 2, steps: 100 });
+    expect(tf.max(tf.abs(tf.sub(end, rk4))).dataSync()[0]).toBeLessThan(1e-4);
+    const fixed = solveGeodesic(sphereMetric, z0, { solver: 'midpoint', t1: 2, steps: 10, output: 'final' });
+    expect(fixed.z.shape).toEqual([4, 4]);
+    expect(fixed.stats.fevals).toBe(20);
+  });
 
   it('flow field is (v, -Gamma(v, v)) and rejects points of the wrong width', () => {
     const f = geodesicField(sphereMetric);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../../src-main/engine/backend';
+import { expMap } from '../../../../src-main/engine/geometry/geodesic';
 import type { NeuralGeodesicFlow } from '../../../../src-main/engine/models/ngf';
 import { loadReferenceModel, parseReferenceCheckpoint } from '../../../../src-main/engine/models/referenceCheckpoint';
 
@@ -55,7 +56,7 @@ describe('reference checkpoints', () => {
     for (const { name } of all) expect(reference[name], name).toBeDefined();
   });
 
-  it('psi, g, Gamma, f, exp and phi(exp(psi)) match reference_values.json to 1e-4 relative', () => {
+  it('psi, g, Gamma, f, exp (fused and op-by-op) and phi(exp(psi)) match reference_values.json to 1e-4 relative', () => {
     const errors: Record<string, Record<string, number>> = {};
     for (const { name } of all) {
       const model = models.get(name)!;
@@ -72,6 +73,8 @@ describe('reference checkpoints', () => {
           Gamma: relError(model.bundle.christoffel(x), ref['Gamma(x)[k,a,b]']),
           f: relError(model.bundle.field(t, z), ref['geodesic_ODE_f(z)']),
           exp: relError(model.bundle.exp(z, { t, steps: ref.num_steps }), ref['exp(z,t,n)']),
+          // The op-by-op TF.js graph too (bundle.exp takes the fused kernel of ../fast where it can).
+          expOpByOp: relError(expMap(model.bundle.metric, z, { t, steps: ref.num_steps }), ref['exp(z,t,n)']),
           predict: relError(model.bundle.predict(y, { t, steps: ref.num_steps }), ref['forward phi(exp(psi(y)))']),
         };
         errors[name] = e;

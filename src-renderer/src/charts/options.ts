@@ -79,7 +79,7 @@ export interface BarSeries {
 }
 
 /**
- * Grouped bars. With logY the bars are drawn on a log10 scale that starts at the decade below the
+ * Grouped bars. With logY the bars are drawn on a log10 scale that starts a decade below the
  * smallest value: ECharts' own log axis grows bars from 1, so errors below 1 would hang downwards.
  * Each bar keeps its value as `raw` (tooltip, CSV).
  */
@@ -87,7 +87,8 @@ export function barOption(categories: string[], series: BarSeries[], opts: { yNa
   const logY = opts.logY ?? false;
   const usable = (v: number | null): v is number => v !== null && Number.isFinite(v) && (!logY || v > 0);
   const positives = series.flatMap((s) => s.values.filter(usable));
-  const floorExp = logY && positives.length ? Math.floor(Math.log10(Math.min(...positives))) : 0;
+  // The decade strictly below the smallest value, so that value still gets a visible bar.
+  const floorExp = logY && positives.length ? Math.ceil(Math.log10(Math.min(...positives))) - 1 : 0;
   const height = (v: number) => (logY ? Math.log10(v) - floorExp : v);
   const raw = (v: unknown) => (typeof v === 'number' ? v.toExponential(3) : '–');
   return {

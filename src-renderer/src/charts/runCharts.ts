@@ -61,15 +61,15 @@ export function predictionOption(sample: PredictionSample, coordinates: number[]
   return lines.length ? lineOption(lines, { xName: 'time', yName: 'value' }) : null;
 }
 
-/** Relative drift of the true energy (solid) and of each model's own conserved quantity (dashed). */
+/** Relative drift of the true energy E (solid) and of each model's own conserved quantity (dashed). */
 export function energyOption(runs: RunInfo[], reports: Record<string, AnalysisReport | null>): EChartsCoreOption | null {
   const lines: LineSeries[] = [];
   runs.forEach((run, i) => {
     const report = reports[run.id] ?? null;
     const trueEnergy = seriesNamed(report, ENERGY_SERIES.trueEnergy);
     const conserved = seriesNamed(report, ENERGY_SERIES.conserved);
-    if (trueEnergy) lines.push({ name: `${runLabel(run)} true energy`, points: points(trueEnergy.x, trueEnergy.y), color: runColor(i) });
-    if (conserved) lines.push({ name: `${runLabel(run)} own conserved`, points: points(conserved.x, conserved.y), dashed: true, color: runColor(i) });
+    if (trueEnergy) lines.push({ name: `${runLabel(run)} true E`, points: points(trueEnergy.x, trueEnergy.y), color: runColor(i) });
+    if (conserved) lines.push({ name: `${runLabel(run)} conserved`, points: points(conserved.x, conserved.y), dashed: true, color: runColor(i) });
   });
   return lines.length ? lineOption(lines, { xName: 'time', yName: 'relative drift', logY: true }) : null;
 }

@@ -24,16 +24,16 @@ describe('lineOption', () => {
 });
 
 describe('barOption', () => {
-  it('draws log bars as decades above the lowest one and keeps the raw values', () => {
+  it('draws log bars from a decade below the smallest value and keeps the raw values', () => {
     const option = barOption(['rk4', 'euler'], [{ name: 'm', values: [1e-6, 1e-2] }, { name: 'n', values: [null, 0] }], { yName: 'error', logY: true });
     const [m, n] = seriesOf(option) as { data: { value: number | null; raw: number | null }[] }[];
-    expect(m!.data[0]!.value).toBeCloseTo(0);
-    expect(m!.data[1]!.value).toBeCloseTo(4);
+    expect(m!.data[0]!.value).toBeCloseTo(1);
+    expect(m!.data[1]!.value).toBeCloseTo(5);
     expect(m!.data.map((d) => d.raw)).toEqual([1e-6, 1e-2]);
     expect(n!.data.map((d) => d.value)).toEqual([null, null]);
     const formatter = (option as { yAxis: { axisLabel: { formatter: (v: number) => string } } }).yAxis.axisLabel.formatter;
-    expect(formatter(0)).toBe('1e-6');
-    expect(formatter(4)).toBe('1e-2');
+    expect(formatter(0)).toBe('1e-7');
+    expect(formatter(5)).toBe('1e-2');
   });
 });
 

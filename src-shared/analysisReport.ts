@@ -12,8 +12,9 @@
  * - 'extrapolation.mse' squared prediction error vs time, rolled out to `options.horizon` times the
  *                       data's time span.
  * scalars:
- * - 'reversibility.roundTrip.<solver>'  mean |z0 - flow_-T(flow_T(z0))|: integrate forward, then back;
- * - 'reversibility.reversal.<solver>'   mean |R z0 - flow_T(R flow_T(z0))|, R flipping the velocities.
+ * - 'reversibility.roundTrip.<solver>'  mean |z0 - flow_-T(flow_T(z0))| / |z0|: integrate forward, then back;
+ * - 'reversibility.reversal.<solver>'   mean |z0 - R flow_T(R flow_T(z0))| / |z0|, R flipping the velocities
+ *                                       (both in the model's flow space: latent for an NGF).
  * sections:
  * - prediction: { samples: PredictionSample[] }, usually the best, median and worst test samples;
  * - metric (NGF with m = 2): MetricHeatmap, a scalar of the learned metric on a grid of the chart.

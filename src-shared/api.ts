@@ -176,7 +176,7 @@ export interface ImportReport {
   datasetsMatched: number;
 }
 
-export const ANALYSIS_SECTIONS = ['prediction', 'reconstruction', 'energy', 'metric', 'geodesics'] as const;
+export const ANALYSIS_SECTIONS = ['prediction', 'reconstruction', 'energy', 'metric', 'geodesics', 'reversibility', 'resolution'] as const;
 export type AnalysisSection = (typeof ANALYSIS_SECTIONS)[number];
 
 export interface AnalysisOptions {

@@ -6,6 +6,7 @@
 import { registerTfjsNodeResolution } from '../engine/training/nodeResolution';
 
 const COMMANDS: Record<string, () => Promise<{ summary: string; run: (args: string[]) => Promise<number> }>> = {
+  analyze: () => import('./commands/analyze'),
   eval: () => import('./commands/eval'),
   generate: () => import('./commands/generate'),
   serve: () => import('./commands/serve'),

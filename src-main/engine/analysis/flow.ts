@@ -18,7 +18,7 @@ import { NeuralOde } from '../models/neuralOde';
 import { NeuralGeodesicFlow } from '../models/ngf';
 import type { TangentBundleModel } from '../models/ngfTangentBundle';
 import type { Model } from '../models/types';
-import type { FixedStepSolverName, VectorField } from '../ode/types';
+import type { SolverName, VectorField } from '../ode/types';
 
 export interface ModelFlow {
   /** 'ngf', 'hnn', 'node', or 'geodesic' for a closed-form tangent-bundle model. */
@@ -40,8 +40,11 @@ export interface ModelFlow {
   readonly conservedName: string | null;
   /** The latent metric of a geodesic flow, else null. */
   readonly metric: MetricField | null;
-  /** How the model itself integrates: its solver, and steps per interval of trajectory data and per input/target pair. */
-  readonly defaults: { solver: FixedStepSolverName; stepsPerInterval: number; pairSteps: number };
+  /**
+   * How the model itself integrates: its solver, steps per interval of trajectory data and per
+   * input/target pair (fixed-step solvers), tolerances (dopri5, where the model has them).
+   */
+  readonly defaults: { solver: SolverName; stepsPerInterval: number; pairSteps: number; rtol?: number; atol?: number };
 }
 
 /** The flow of a tangent-bundle model (learned or closed-form): RK4 as in the reference. */
@@ -66,6 +69,7 @@ export function modelFlow(model: Model): ModelFlow {
   if (model instanceof NeuralGeodesicFlow) return bundleFlow(model.bundle, { kind: 'ngf', pairSteps: model.config.geodesicSteps });
   if (model instanceof HamiltonianNN || model instanceof NeuralOde) {
     const { solver, stepsPerInterval, pairSteps } = model.config;
+    const { rtol, atol } = model.config as { rtol?: number; atol?: number };
     const hnn = model instanceof HamiltonianNN ? model : null;
     return {
       kind: model.kind,
@@ -78,7 +82,7 @@ export function modelFlow(model: Model): ModelFlow {
       conserved: (z) => (hnn ? hnn.hamiltonian(z) : null),
       conservedName: hnn ? 'H' : null,
       metric: null,
-      defaults: { solver, stepsPerInterval, pairSteps },
+      defaults: { solver, stepsPerInterval, pairSteps, rtol, atol },
     };
   }
   throw new Error(`analysis: no flow is known for a model of kind '${model.kind}'`);

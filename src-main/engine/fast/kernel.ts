@@ -117,14 +117,24 @@ export class GeodesicRk4Kernel {
   /** Writes the widths, weights, z0 and h, and configures the kernel; returns the stage area. */
   private prepare(shape: MetricNetworkShape, weights: Float32Array, h: Float32Array, rows: number, steps: number, at: Layout): { offset: number; length: number } {
     const x = this.exports;
-    x.ensureMemory(at.work);
+    try {
+      x.ensureMemory(at.work);
+    } catch (err) {
+      throw new Error(`geodesic kernel: no memory for ${rows} samples x ${steps} steps: ${err instanceof Error ? err.message : String(err)}`);
+    }
     const m = shape.sizes[0]!;
     new Int32Array(x.memory.buffer, at.sizes, shape.sizes.length).set(shape.sizes);
     new Float32Array(x.memory.buffer, at.params, weights.length).set(weights);
     const hs = new Float32Array(x.memory.buffer, at.h, rows);
     hs.fill(0);
     hs.set(h);
-    const end = x.configure(m, shape.sizes.length - 1, shape.regularized ? 1 : 0, at.sizes, at.params, at.work, rows / 4, steps);
+    let end: number;
+    try {
+      end = x.configure(m, shape.sizes.length - 1, shape.regularized ? 1 : 0, at.sizes, at.params, at.work, rows / 4, steps);
+    } catch (err) {
+      // The only trap in configure is a failed memory.grow.
+      throw new Error(`geodesic kernel: no memory for ${rows} samples x ${steps} steps (m = ${m}): ${err instanceof Error ? err.message : String(err)}`);
+    }
     const length = (rows / 4) * steps * 4 * 2 * m * 4; // v128 = 4 f32 per value
     return { offset: end - length * 4, length };
   }

@@ -71,7 +71,6 @@ let pZB: usize = 0;
 let pZN: usize = 0;
 let pSB: usize = 0;
 let pFX: usize = 0;
-let pLane: usize = 0; // 4 f32 for lane-wise scalar maths
 let pStages: usize = 0; // v128[groups][steps][4][2m]
 
 @inline function ld(p: usize, i: i32): v128 {
@@ -153,7 +152,7 @@ export function configure(m: i32, nl: i32, reg: i32, sizes: usize, params: usize
     end += (<usize>(2 * nout * nin + 2 * nout)) << 4;
   }
   for (let l = 0; l <= nl; l++) end += (<usize>((3 * K) * load<i32>(sizes + (<usize>l << 2)))) << 4;
-  end += (<usize>(K * nmax + 16 * m * m * m + 64 * m + 64)) << 4;
+  end += (<usize>(K * nmax + 16 * m * m * m + 64 * m)) << 4;
   end += (<usize>groups * <usize>steps * 4 * <usize>(2 * m)) << 4;
   ensureMemory(end);
 
@@ -214,7 +213,6 @@ export function configure(m: i32, nl: i32, reg: i32, sizes: usize, params: usize
   pZN = take(2 * m);
   pSB = take(2 * m);
   pFX = take(2 * m);
-  pLane = take(1);
   pStages = take(groups * steps * 4 * 2 * m);
   if (cursor > end) unreachable();
   return cursor;
@@ -246,17 +244,45 @@ export function configure(m: i32, nl: i32, reg: i32, sizes: usize, params: usize
   return f32x4.div(p, q);
 }
 
-/** softplus(c) into *sp and sigmoid(c) into *sg, lane by lane in float64 (only m per evaluation). */
+/** e^x for x <= 0 (Cephes expf: x = n ln2 + r, e^r by a degree-6 polynomial, 2^n through the exponent bits). */
+@inline function expNonPositive(x0: v128): v128 {
+  const x1 = f32x4.max(x0, splat(-87.0));
+  const n = f32x4.nearest(f32x4.mul(x1, splat(1.44269504088896341)));
+  let x = f32x4.sub(x1, f32x4.mul(n, splat(0.693359375)));
+  x = f32x4.sub(x, f32x4.mul(n, splat(-2.12194440e-4)));
+  let y = splat(1.9875691500e-4);
+  y = f32x4.add(f32x4.mul(y, x), splat(1.3981999507e-3));
+  y = f32x4.add(f32x4.mul(y, x), splat(8.3334519073e-3));
+  y = f32x4.add(f32x4.mul(y, x), splat(4.1665795894e-2));
+  y = f32x4.add(f32x4.mul(y, x), splat(1.6666665459e-1));
+  y = f32x4.add(f32x4.mul(y, x), splat(5.0000001201e-1));
+  y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(y, x), x), x), splat(1.0));
+  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return f32x4.mul(y, scale);
+}
+
+/**
+ * softplus(c) into *sp and sigmoid(c) into *sg. With e = exp(-|c|) in (0, 1]:
+ * softplus = max(c, 0) + log(1 + e), log(1 + e) = 2 atanh(s) with s = e / (2 + e) <= 1/3 (an odd
+ * series to s^15, accurate to float precision, and exact in relative terms for tiny e);
+ * sigmoid = 1 / (1 + e) for c >= 0, e / (1 + e) otherwise.
+ */
 function softplusSigmoid(c: v128, sp: usize, sg: usize): void {
-  v128.store(pLane, c);
-  for (let j = 0; j < 4; j++) {
-    const x = <f64>load<f32>(pLane + (<usize>j << 2));
-    const e = Math.exp(-Math.abs(x));
-    const softplus = Math.max(x, 0.0) + Math.log1p(e);
-    const sigmoid = x >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
-    store<f32>(sp + (<usize>j << 2), <f32>softplus);
-    store<f32>(sg + (<usize>j << 2), <f32>sigmoid);
-  }
+  const e = expNonPositive(f32x4.neg(f32x4.abs(c)));
+  const s = f32x4.div(e, f32x4.add(splat(2.0), e));
+  const s2 = f32x4.mul(s, s);
+  let p = splat(<f32>(1.0 / 15.0));
+  p = f32x4.add(f32x4.mul(p, s2), splat(<f32>(1.0 / 13.0)));
+  p = f32x4.add(f32x4.mul(p, s2), splat(<f32>(1.0 / 11.0)));
+  p = f32x4.add(f32x4.mul(p, s2), splat(<f32>(1.0 / 9.0)));
+  p = f32x4.add(f32x4.mul(p, s2), splat(<f32>(1.0 / 7.0)));
+  p = f32x4.add(f32x4.mul(p, s2), splat(<f32>(1.0 / 5.0)));
+  p = f32x4.add(f32x4.mul(p, s2), splat(<f32>(1.0 / 3.0)));
+  p = f32x4.add(f32x4.mul(p, s2), splat(1.0));
+  const log1pe = f32x4.mul(f32x4.add(s, s), p);
+  v128.store(sp, f32x4.add(f32x4.max(c, splat(0)), log1pe));
+  const r = f32x4.div(splat(1.0), f32x4.add(splat(1.0), e));
+  v128.store(sg, v128.bitselect(r, f32x4.mul(e, r), f32x4.ge(c, splat(0))));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -81,4 +81,22 @@ describe('fused geodesic RK4 kernel', () => {
       metric.dispose();
     });
   }
+
+  it('steps aside where it does not apply and names what is wrong', () => {
+    const config: MetricNetworkConfig = { kind: 'NN_metric', dim: 2, hiddenSizes: [4] };
+    const metric = createMetricNetwork(config, 'fast-test', 'g', 1);
+    const fast = createFastGeodesicFlow(config, metric.parameters);
+    const z = tf.zeros([3, 4]) as tf.Tensor2D;
+    expect(fast.exp(z, { t: 1, steps: 2 })).not.toBeNull();
+    expect(fast.exp(z, { t: 1, steps: 2, solver: 'euler' })).toBeNull();
+    expect(fast.exp(tf.zeros([3, 4], 'int32') as tf.Tensor2D, { t: 1, steps: 2 })).toBeNull();
+    process.env.NGF_FAST = '0';
+    expect(fast.geodesic(z, { t: 1, steps: 2 })).toBeNull();
+    delete process.env.NGF_FAST;
+    expect(() => fast.exp(tf.zeros([3, 5]) as tf.Tensor2D, { t: 1, steps: 2 })).toThrow(/\[B, 4\].*\[3, 5\]/);
+    expect(() => fast.exp(z, { t: tf.ones([2]) as tf.Tensor1D, steps: 2 })).toThrow(/t must be a number or a \[3\] tensor/);
+    expect(() => createFastGeodesicFlow({ ...config, hiddenSizes: [5] }, metric.parameters)).toThrow(/layers\.0\.W has shape \[4,2\], the config needs \[5,2\]/);
+    expect(() => createFastGeodesicFlow(config, metric.parameters.slice(0, 3))).toThrow(/no parameter layers\.1\.b/);
+    metric.dispose();
+  });
 });

@@ -24,7 +24,7 @@ export interface Mlp64 {
 }
 
 /** y = MLP(x) and, for each tangent direction dx, dy = J(x) dx. Plain loops: this runs millions of times. */
-export function mlp64(mlp: Mlp64, x: Vec, dxs: Vec[] = []): { y: Vec; dys: Vec[] } {
+export function mlp64(mlp: Mlp64, x: ArrayLike<number>, dxs: ArrayLike<number>[] = []): { y: Float64Array; dys: Float64Array[] } {
   const K = dxs.length;
   let a = Float64Array.from(x);
   // Tangents side by side: da[d * width + j].
@@ -54,7 +54,7 @@ export function mlp64(mlp: Mlp64, x: Vec, dxs: Vec[] = []): { y: Vec; dys: Vec[]
     da = dh;
   }
   const n = a.length;
-  return { y: Array.from(a), dys: dxs.map((_, d) => Array.from(da.subarray(d * n, (d + 1) * n))) };
+  return { y: a, dys: dxs.map((_, d) => da.subarray(d * n, (d + 1) * n)) };
 }
 
 export interface Ngf64 {
@@ -64,7 +64,7 @@ export interface Ngf64 {
 }
 
 export function bundleMap64(map: { mlp: Mlp64; split: boolean }, y: Vec): Vec {
-  if (!map.split) return mlp64(map.mlp, y).y;
+  if (!map.split) return Array.from(mlp64(map.mlp, y).y);
   const n = y.length / 2;
   const { y: N, dys } = mlp64(map.mlp, y.slice(0, n), [y.slice(n)]);
   return [...N, ...dys[0]!];
@@ -73,11 +73,17 @@ export function bundleMap64(map: { mlp: Mlp64; split: boolean }, y: Vec): Vec {
 const softplus = (c: number) => (c > 0 ? c + Math.log1p(Math.exp(-c)) : Math.log1p(Math.exp(c)));
 const sigmoid = (c: number) => 1 / (1 + Math.exp(-c));
 
+const unitCache = new Map<number, Float64Array[]>();
+/** The m unit vectors (cached: they are asked for millions of times). */
+function units(m: number): Float64Array[] {
+  if (!unitCache.has(m)) unitCache.set(m, Array.from({ length: m }, (_, a) => Float64Array.from({ length: m }, (_, j) => (j === a ? 1 : 0))));
+  return unitCache.get(m)!;
+}
+
 /** g(x) flat [m*m] and dg flat [m*m*m] with dg[(a*m + i)*m + j] = d_a g_ij. */
-export function metric64(model: Ngf64, x: Vec): { g: Float64Array; dg: Float64Array } {
+export function metric64(model: Ngf64, x: ArrayLike<number>): { g: Float64Array; dg: Float64Array } {
   const m = model.g.dim;
-  const units = Array.from({ length: m }, (_, a) => Array.from({ length: m }, (_, j) => (j === a ? 1 : 0)));
-  const { y: c, dys: dcs } = mlp64(model.g.mlp, x, units);
+  const { y: c, dys: dcs } = mlp64(model.g.mlp, x, units(m));
   const L = new Float64Array(m * m);
   const dL = new Float64Array(m * m * m); // dL[(a*m + i)*m + k]
   let p = 0;

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- page.evaluate callbacks reach window.ngf and Electron internals that have no types in the test context */
 /**
  * Smoke test of the desktop app through Playwright's Electron driver: the built app (`electron .`,
  * out/main) opens its window on app://workbench with the sandboxed bridge, the UI renders, a dataset

@@ -10,7 +10,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { integrateAdaptive, type AdaptiveOptions, type SolverStats } from './dopri5';
 import { integrateFixed, type FixedStepOptions } from './integrate';
 import { FIXED_STEP_TABLEAUX, SOLVER_NAMES } from './tableaux';
-import type { FixedStepSolverName, SolverName, VectorField } from './types';
+import type { FixedStepSolverName, VectorField } from './types';
 
 export type OdeintOptions =
   | (FixedStepOptions & { solver: FixedStepSolverName })

@@ -5,6 +5,7 @@
  */
 import { dirname, join } from 'node:path';
 import { GENERATORS } from '../data/generators/index';
+import { createAnalysisRunner } from '../engine/analysis/runner';
 import { TrainingWorkerPool } from '../engine/training/workerPool';
 import { WorkerTrainingRunner } from '../engine/training/workerRunner';
 import { RunStore } from '../store/runStore';
@@ -24,6 +25,7 @@ export function openWorkbench(options: { dbPath: string; dataDir?: string; host:
   const service = createWorkbenchService({
     store,
     runner: new WorkerTrainingRunner(pool),
+    analysis: createAnalysisRunner(),
     dataDir: options.dataDir ?? join(dirname(store.dbPath), 'data'),
     generators: GENERATORS,
     host: options.host,

@@ -2,11 +2,12 @@
  * NGF training throughput, fast path against op-by-op, against the PyTorch peer.
  *
  * Toy model A's architecture at batch 512 (input/target loss, 49 RK4 steps, Adam), one optimizer
- * step per sample of the timing, one thread. Each (backend, path) runs in its own process
+ * step per sample of the timing, one thread (and once with the fast kernel's batch split over two,
+ * NGF_FAST_THREADS=2; TF.js stays on one). Each configuration runs in its own process
  * (./ngfFastStep.ts) so that its peak RSS is its own. When Debian's PyTorch is installed
  * (`apt-get install -y python3-torch`), the peer (../shared/peers/ngf_torch.py) runs in the same
- * invocation, once before and once after ours, and the ratios use the mean of its two rates: these
- * machines are shared and noisy, so only ratios taken in one run mean anything.
+ * invocation, before and after each of ours, and each ratio uses the mean of the two peer rates
+ * around it: these machines are shared and noisy, so only ratios taken side by side mean anything.
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -17,11 +18,13 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const PEER = path.resolve(root, '../shared/peers/ngf_torch.py');
 const PYTHON = '/usr/bin/python3';
+/** threads: the fast kernel's (NGF_FAST_THREADS); TF.js itself always runs on one. */
 const CONFIGS = [
-  { backend: 'wasm', path: 'fast', repeats: 5 },
-  { backend: 'cpu', path: 'fast', repeats: 5 },
-  { backend: 'wasm', path: 'op-by-op', repeats: 3 },
-  { backend: 'cpu', path: 'op-by-op', repeats: 1 },
+  { backend: 'wasm', path: 'fast', threads: 1, repeats: 5 },
+  { backend: 'cpu', path: 'fast', threads: 1, repeats: 5 },
+  { backend: 'wasm', path: 'fast', threads: 2, repeats: 5 },
+  { backend: 'wasm', path: 'op-by-op', threads: 1, repeats: 3 },
+  { backend: 'cpu', path: 'op-by-op', threads: 1, repeats: 1 },
 ] as const;
 
 interface Figures {
@@ -39,10 +42,11 @@ function lastJsonLine(what: string, result: ReturnType<typeof spawnSync>): Figur
   }
 }
 
-function ours(backend: string, pathName: string, repeats: number): Figures {
+function ours(backend: string, pathName: string, threads: number, repeats: number): Figures {
   const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'ngfFastStep.ts'), backend, pathName, String(repeats)], {
     cwd: root,
     encoding: 'utf8',
+    env: { ...process.env, NGF_FAST_THREADS: String(threads) },
     timeout: 20 * 60_000,
   });
   return lastJsonLine(`ngfFastStep ${backend} ${pathName}`, result);
@@ -66,18 +70,27 @@ function peer(): Figures | null {
 const bench: Benchmark = {
   name: 'ngfFast',
   async run() {
-    const before = peer();
-    const runs: Record<string, Figures> = {};
+    const figures: Record<string, unknown> = { batch: 512, steps: 49, model: 'toy model A architecture', peer_threads: 1 };
+    // The peer runs before the first and after every configuration; each ratio uses the two peer
+    // runs around its configuration, so a change of load between configurations cancels out.
+    const peers: (Figures | null)[] = [peer()];
+    const ratios: Record<string, number> = {};
     for (const c of CONFIGS) {
-      process.stderr.write(`  ngfFast: ${c.backend} ${c.path}...\n`);
-      runs[`${c.backend}_${c.path}`] = ours(c.backend, c.path, c.repeats);
+      process.stderr.write(`  ngfFast: ${c.backend} ${c.path} ${c.threads} thread(s)...\n`);
+      const key = `${c.backend}_${c.path}${c.threads > 1 ? `_${c.threads}threads` : ''}`;
+      const figuresOfRun = ours(c.backend, c.path, c.threads, c.repeats);
+      peers.push(peer());
+      const [before, after] = peers.slice(-2);
+      if (before && after) {
+        const peerRate = (before.samples_per_s + after.samples_per_s) / 2;
+        figuresOfRun.peer_samples_per_s = peerRate;
+        ratios[key] = figuresOfRun.samples_per_s / peerRate;
+      }
+      figures[key] = figuresOfRun;
     }
-    const after = peer();
-    const figures: Record<string, unknown> = { batch: 512, steps: 49, model: 'toy model A architecture', threads: 1, ...runs };
-    if (before && after) {
-      const peerRate = (before.samples_per_s + after.samples_per_s) / 2;
-      figures.peer = { before, after, samples_per_s: peerRate };
-      figures.ratio_to_peer = Object.fromEntries(Object.entries(runs).map(([k, r]) => [k, r.samples_per_s / peerRate]));
+    if (peers.every((p) => p !== null)) {
+      figures.peer = { runs: peers.map((p) => p!.samples_per_s), peak_rss_mb: Math.max(...peers.map((p) => Number(p!.peak_rss_mb ?? NaN))), torch: peers[0]!.torch };
+      figures.ratio_to_peer = ratios;
     } else {
       figures.peer = 'not run: no PyTorch for /usr/bin/python3 (apt-get install -y python3-torch)';
     }

@@ -52,6 +52,7 @@ console.log(
   JSON.stringify({
     backend: tf.getBackend(),
     path: pathName,
+    kernel_threads: pathName === 'fast' ? Number(process.env.NGF_FAST_THREADS ?? 1) : null,
     step_ms: ms,
     samples_per_s: (BATCH / ms) * 1000,
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,

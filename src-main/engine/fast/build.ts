@@ -16,8 +16,12 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const KERNEL_SOURCE = path.join(here, 'assembly', 'geodesicRk4.ts');
 export const KERNEL_MODULE = path.join(here, 'geodesicRk4Wasm.ts');
 
-/** Release build: speed, SIMD, no assertions, the stub runtime (the kernel allocates nothing). */
-const FLAGS = ['-O3', '--runtime', 'stub', '--enable', 'simd', '--noAssert'];
+/**
+ * Release build: speed, SIMD, no assertions, the stub runtime (the kernel allocates nothing), and a
+ * shared memory imported from the caller (up to 2 GiB), so that a kernel instance on a helper thread
+ * can be fed and read from the calling thread (./kernel.ts).
+ */
+const FLAGS = ['-O3', '--runtime', 'stub', '--enable', 'simd', '--enable', 'threads', '--noAssert', '--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '32768'];
 
 /** Compiles the kernel; throws with the compiler's messages on failure. */
 export async function buildKernel(): Promise<Uint8Array> {

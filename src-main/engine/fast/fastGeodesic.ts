@@ -13,7 +13,8 @@
  * - the backend is not 'cpu' or 'wasm' (tfjs-node and tfjs-node-gpu run the op-by-op graph natively),
  * - a solver other than RK4 is asked for, or z0 is not float32,
  * - the environment sets NGF_FAST=0 (to time or cross-check the op-by-op path),
- * - this JavaScript engine has no WebAssembly SIMD.
+ * - this JavaScript engine has no WebAssembly SIMD or shared memory.
+ * NGF_FAST_THREADS=n splits each call's batch over n threads (default 1).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { GeodesicOptions } from '../geometry/geodesic';
@@ -38,7 +39,7 @@ export function fastPathRefusal(z: tf.Tensor, options: GeodesicOptions): string 
   if ((options.solver ?? 'rk4') !== 'rk4') return `solver '${options.solver}'`;
   if (z.dtype !== 'float32') return `dtype ${z.dtype}`;
   if (!Number.isInteger(options.steps) || options.steps < 1) return `steps ${options.steps}`;
-  if (!fastKernelSupported()) return 'no WebAssembly SIMD';
+  if (!fastKernelSupported()) return 'no WebAssembly SIMD or shared memory';
   return null;
 }
 
@@ -84,11 +85,24 @@ function stepSizes(t: tf.Tensor1D | number, batch: number, steps: number): Float
   return Float32Array.from(rows.dataSync(), (ti) => ti / steps);
 }
 
+/** Kernel threads from NGF_FAST_THREADS (default 1), or an error naming the bad value. */
+export function fastThreadsFromEnvironment(value = process.env.NGF_FAST_THREADS): number {
+  if (value === undefined || value === '') return 1;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`NGF_FAST_THREADS must be a whole number from 1 to 64, got '${value}'`);
+  return n;
+}
+
 /**
  * A fast geodesic flow for the metric network described by `config` with these `parameters`
- * (its `.parameters`, read afresh at every call, so training updates are seen).
+ * (its `.parameters`, read afresh at every call, so training updates are seen). With `threads` > 1
+ * the batch is split over that many kernel instances, all but one on helper threads.
  */
-export function createFastGeodesicFlow(config: MetricNetworkConfig, parameters: readonly Parameter[]): FastGeodesicFlow {
+export function createFastGeodesicFlow(
+  config: MetricNetworkConfig,
+  parameters: readonly Parameter[],
+  threads = fastThreadsFromEnvironment(),
+): FastGeodesicFlow {
   const weights = orderedWeights(config, parameters);
   const shape: MetricNetworkShape = { sizes: metricLayerSizes(config), regularized: config.kind === 'NN_metric_regularized' };
   const m = config.dim;
@@ -99,7 +113,7 @@ export function createFastGeodesicFlow(config: MetricNetworkConfig, parameters: 
     if (z.rank !== 2 || z.shape[1] !== 2 * m) {
       throw new Error(`fast geodesic: tangent-bundle points must be [B, ${2 * m}] (x then v), got [${z.shape.join(', ')}]`);
     }
-    kernel ??= new GeodesicRk4Kernel();
+    kernel ??= new GeodesicRk4Kernel(threads);
     const k = kernel;
     const B = z.shape[0];
     const { steps } = options;

@@ -1,12 +1,15 @@
 /**
  * The fused geodesic RK4 kernel (./assembly/geodesicRk4.ts) behind a plain Float32Array interface.
  *
- * One `GeodesicRk4Kernel` owns one WebAssembly instance and its memory. A call lays out the memory
- * as [layer widths | weights | z0 | h | outputs | cotangents | work area]; the batch is padded with
- * zero rows to a multiple of 4 (one sample per SIMD lane; padded rows have h = 0 and zero
- * cotangents, so they change nothing). The forward pass returns the stage inputs of every RK4 step;
- * the backward pass takes them back, so that any number of forward calls may run in between.
+ * One `GeodesicRk4Kernel` owns one or more WebAssembly instances ("shards"), each with its own
+ * shared memory: the calling thread's, and optionally more on helper threads, each computing its
+ * part of the batch at the same time (the weight gradients of the parts add up). A call lays out a
+ * shard's memory as [layer widths | weights | z0 | h | outputs | cotangents | work area]; a part is
+ * padded with zero rows to a multiple of 4 (one sample per SIMD lane; padded rows have h = 0 and
+ * zero cotangents, so they change nothing). The forward pass returns the stage inputs of every RK4
+ * step; the backward pass takes them back, so that any number of forward calls may run in between.
  */
+import { Worker } from 'node:worker_threads';
 import { GEODESIC_RK4_WASM_BASE64 } from './geodesicRk4Wasm';
 
 /** What the kernel needs to know of a metric network. */
@@ -22,8 +25,8 @@ export interface GeodesicRun {
   out: Float32Array;
   /** Every point of every geodesic, [B, steps + 1, 2m], when asked for. */
   trajectory: Float32Array | null;
-  /** Stage inputs, opaque: hand back to `backward`. */
-  stages: Float32Array;
+  /** Stage inputs of each part of the batch, opaque: hand back to `backward`. */
+  stages: Float32Array[];
 }
 
 export interface GeodesicGradients {
@@ -33,15 +36,12 @@ export interface GeodesicGradients {
   weights: Float32Array;
 }
 
-interface KernelExports {
-  memory: WebAssembly.Memory;
-  heapBase(): number;
-  ensureMemory(end: number): void;
-  configure(m: number, nl: number, reg: number, sizes: number, params: number, work: number, groups: number, steps: number): number;
-  forward(z0: number, h: number, groups: number, steps: number, out: number, traj: number): void;
-  backward(h: number, groups: number, steps: number, outBar: number, trajBar: number, z0Bar: number, grads: number): void;
-  tanhBatch(x: number, out: number, n: number): void;
-}
+/** The kernel's exports (pointers are byte offsets into its memory). */
+const KERNEL_FUNCTIONS = ['heapBase', 'configure', 'forward', 'backward', 'tanhBatch'] as const;
+type KernelFunction = (typeof KERNEL_FUNCTIONS)[number];
+
+/** Largest memory of one kernel instance, in 64 KiB pages (as built: --maximumMemory). */
+const MAXIMUM_PAGES = 32768;
 
 let compiled: WebAssembly.Module | null = null;
 
@@ -51,14 +51,89 @@ function kernelModule(): WebAssembly.Module {
   return compiled;
 }
 
-/** Whether this JavaScript engine runs WebAssembly SIMD (the kernel needs it). */
+/** Whether this JavaScript engine runs the kernel (WebAssembly SIMD and shared memory). */
 export function fastKernelSupported(): boolean {
   try {
     kernelModule();
-    return true;
+    return typeof SharedArrayBuffer === 'function';
   } catch {
     return false;
   }
+}
+
+/**
+ * Runs kernel functions on one instance: `start` then `wait` for the result. A local executor runs
+ * at `start`; a thread executor returns at once and `wait` blocks until its thread is done, so the
+ * calling thread can work on another part of the batch meanwhile.
+ */
+interface Executor {
+  start(fn: KernelFunction, args: readonly number[]): void;
+  wait(): number;
+}
+
+function localExecutor(memory: WebAssembly.Memory): Executor {
+  const exports = new WebAssembly.Instance(kernelModule(), { env: { memory } }).exports as Record<KernelFunction, (...a: number[]) => number | undefined>;
+  let result = 0;
+  return {
+    start: (fn, args) => void (result = exports[fn](...args) ?? 0),
+    wait: () => result,
+  };
+}
+
+/**
+ * The helper thread: its own instance on the caller's shared memory, driven through a control block
+ * (flags: [requests sent, requests done, failed]; slots: [function, argument count, arguments...,
+ * result]) with Atomics, so the caller can block without an event loop turn (inside a TF.js op).
+ */
+const THREAD_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, control, names } = workerData;
+const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const flags = new Int32Array(control, 0, 4);
+const slots = new Float64Array(control, 16, 16);
+let seen = 0;
+for (;;) {
+  Atomics.wait(flags, 0, seen);
+  seen = Atomics.load(flags, 0);
+  try {
+    const args = [];
+    for (let i = 0; i < slots[1]; i++) args.push(slots[2 + i]);
+    slots[15] = kernel[names[slots[0]]](...args) ?? 0;
+    flags[2] = 0;
+  } catch (err) {
+    flags[2] = 1;
+  }
+  Atomics.store(flags, 1, seen);
+  Atomics.notify(flags, 1);
+}`;
+
+function threadExecutor(memory: WebAssembly.Memory): Executor {
+  const control = new SharedArrayBuffer(16 + 8 * 16);
+  const flags = new Int32Array(control, 0, 4);
+  const slots = new Float64Array(control, 16, 16);
+  const worker = new Worker(THREAD_SOURCE, { eval: true, workerData: { module: kernelModule(), memory, control, names: KERNEL_FUNCTIONS } });
+  worker.unref(); // an idle helper must not keep the process alive
+  let sent = 0;
+  return {
+    start(fn, args) {
+      slots[0] = KERNEL_FUNCTIONS.indexOf(fn);
+      slots[1] = args.length;
+      args.forEach((a, i) => (slots[2 + i] = a));
+      Atomics.store(flags, 0, ++sent);
+      Atomics.notify(flags, 0);
+    },
+    wait() {
+      for (let done = Atomics.load(flags, 1); done !== sent; done = Atomics.load(flags, 1)) Atomics.wait(flags, 1, done);
+      if (flags[2] !== 0) throw new Error('geodesic kernel: the helper thread trapped (out of memory?)');
+      return slots[15]!;
+    },
+  };
+}
+
+/** One kernel instance with its memory. */
+interface Shard {
+  memory: WebAssembly.Memory;
+  run: Executor;
 }
 
 const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
@@ -84,18 +159,42 @@ export function weightCount(sizes: readonly number[]): number {
   return n;
 }
 
-export class GeodesicRk4Kernel {
-  private readonly exports: KernelExports;
+/** Rows [start, end) of the batch for each shard: multiples of 4, the last one padded. */
+function parts(B: number, shards: number): [number, number][] {
+  const chunk = Math.ceil(B / shards / 4) * 4;
+  const out: [number, number][] = [];
+  for (let start = 0; start < B; start += chunk) out.push([start, Math.min(B, start + chunk)]);
+  return out;
+}
 
-  constructor() {
-    this.exports = new WebAssembly.Instance(kernelModule(), {}).exports as unknown as KernelExports;
+export class GeodesicRk4Kernel {
+  /** Thread shards first, the calling thread's last (it starts after the others are under way). */
+  private readonly shards: Shard[];
+  private readonly heapBase: number;
+
+  /** `threads` >= 1 instances; all but one run on helper threads, each on its part of the batch. */
+  constructor(threads = 1) {
+    if (!Number.isInteger(threads) || threads < 1) throw new Error(`geodesic kernel: threads must be a whole number >= 1, got ${threads}`);
+    const memory = () => new WebAssembly.Memory({ initial: 1, maximum: MAXIMUM_PAGES, shared: true });
+    this.shards = Array.from({ length: threads }, (_, i) => {
+      const mem = memory();
+      return { memory: mem, run: i < threads - 1 ? threadExecutor(mem) : localExecutor(mem) };
+    });
+    const local = this.shards[threads - 1]!.run;
+    local.start('heapBase', []);
+    this.heapBase = local.wait();
+  }
+
+  private call(shard: Shard, fn: KernelFunction, args: readonly number[]): number {
+    shard.run.start(fn, args);
+    return shard.run.wait();
   }
 
   private layout(shape: MetricNetworkShape, rows: number, steps: number, trajectory: boolean): Layout {
     const d = 2 * shape.sizes[0]!;
     const pointBytes = rows * d * 4;
     const trajBytes = trajectory ? rows * (steps + 1) * d * 4 : 0;
-    let at = this.exports.heapBase();
+    let at = this.heapBase;
     const next = (bytes: number) => {
       const p = at;
       at += align16(bytes);
@@ -114,23 +213,27 @@ export class GeodesicRk4Kernel {
     return { sizes, params, z0, h, out, traj, outBar, trajBar, z0Bar, grads, work: at };
   }
 
-  /** Writes the widths, weights, z0 and h, and configures the kernel; returns the stage area. */
-  private prepare(shape: MetricNetworkShape, weights: Float32Array, h: Float32Array, rows: number, steps: number, at: Layout): { offset: number; length: number } {
-    const x = this.exports;
+  /**
+   * Writes the widths, weights and h into a shard, zeroes its inputs and configures it; returns
+   * the stage area. `rows` is a multiple of 4.
+   */
+  private prepare(shard: Shard, shape: MetricNetworkShape, weights: Float32Array, h: Float32Array, rows: number, steps: number, at: Layout): { offset: number; length: number } {
+    const m = shape.sizes[0]!;
+    const pages = Math.ceil(at.work / 65536) - shard.memory.buffer.byteLength / 65536;
     try {
-      x.ensureMemory(at.work);
+      if (pages > 0) shard.memory.grow(pages);
     } catch (err) {
       throw new Error(`geodesic kernel: no memory for ${rows} samples x ${steps} steps: ${err instanceof Error ? err.message : String(err)}`);
     }
-    const m = shape.sizes[0]!;
-    new Int32Array(x.memory.buffer, at.sizes, shape.sizes.length).set(shape.sizes);
-    new Float32Array(x.memory.buffer, at.params, weights.length).set(weights);
-    const hs = new Float32Array(x.memory.buffer, at.h, rows);
+    const mem = shard.memory.buffer;
+    new Int32Array(mem, at.sizes, shape.sizes.length).set(shape.sizes);
+    new Float32Array(mem, at.params, weights.length).set(weights);
+    const hs = new Float32Array(mem, at.h, rows);
     hs.fill(0);
     hs.set(h);
     let end: number;
     try {
-      end = x.configure(m, shape.sizes.length - 1, shape.regularized ? 1 : 0, at.sizes, at.params, at.work, rows / 4, steps);
+      end = this.call(shard, 'configure', [m, shape.sizes.length - 1, shape.regularized ? 1 : 0, at.sizes, at.params, at.work, rows / 4, steps]);
     } catch (err) {
       // The only trap in configure is a failed memory.grow.
       throw new Error(`geodesic kernel: no memory for ${rows} samples x ${steps} steps (m = ${m}): ${err instanceof Error ? err.message : String(err)}`);
@@ -143,20 +246,30 @@ export class GeodesicRk4Kernel {
   forward(shape: MetricNetworkShape, weights: Float32Array, z0: Float32Array, h: Float32Array, steps: number, trajectory: boolean): GeodesicRun {
     const d = 2 * shape.sizes[0]!;
     const B = h.length;
-    const rows = Math.ceil(B / 4) * 4;
-    const at = this.layout(shape, rows, steps, trajectory);
-    const stages = this.prepare(shape, weights, h, rows, steps, at);
-    const x = this.exports;
-    const z = new Float32Array(x.memory.buffer, at.z0, rows * d);
-    z.fill(0);
-    z.set(z0.subarray(0, B * d));
-    x.forward(at.z0, at.h, rows / 4, steps, at.out, at.traj);
-    const mem = x.memory.buffer;
-    return {
-      out: new Float32Array(mem, at.out, B * d).slice(),
-      trajectory: trajectory ? new Float32Array(mem, at.traj, B * (steps + 1) * d).slice() : null,
-      stages: new Float32Array(mem, stages.offset, stages.length).slice(),
-    };
+    const T = steps + 1;
+    const ranges = parts(B, this.shards.length);
+    const jobs = ranges.map(([start, end], i) => {
+      const shard = this.shards[this.shards.length - ranges.length + i]!;
+      const rows = Math.ceil((end - start) / 4) * 4;
+      const at = this.layout(shape, rows, steps, trajectory);
+      const stages = this.prepare(shard, shape, weights, h.subarray(start, end), rows, steps, at);
+      const z = new Float32Array(shard.memory.buffer, at.z0, rows * d);
+      z.fill(0);
+      z.set(z0.subarray(start * d, end * d));
+      return { shard, start, end, at, stages };
+    });
+    for (const { shard, at, end, start } of jobs) shard.run.start('forward', [at.z0, at.h, Math.ceil((end - start) / 4), steps, at.out, at.traj]);
+    const out = new Float32Array(B * d);
+    const traj = trajectory ? new Float32Array(B * T * d) : null;
+    const stages: Float32Array[] = [];
+    for (const { shard, start, end, at, stages: s } of jobs) {
+      shard.run.wait();
+      const mem = shard.memory.buffer;
+      out.set(new Float32Array(mem, at.out, (end - start) * d), start * d);
+      traj?.set(new Float32Array(mem, at.traj, (end - start) * T * d), start * T * d);
+      stages.push(new Float32Array(mem, s.offset, s.length).slice());
+    }
+    return { out, trajectory: traj, stages };
   }
 
   /**
@@ -174,36 +287,52 @@ export class GeodesicRk4Kernel {
   ): GeodesicGradients {
     const d = 2 * shape.sizes[0]!;
     const B = h.length;
-    const rows = Math.ceil(B / 4) * 4;
-    const at = this.layout(shape, rows, steps, trajectoryBar !== null);
-    const stages = this.prepare(shape, weights, h, rows, steps, at);
-    const x = this.exports;
-    const mem = x.memory.buffer;
-    if (stages.length !== run.stages.length) throw new Error('geodesic kernel: backward called with a different shape than its forward run');
-    new Float32Array(mem, stages.offset, stages.length).set(run.stages);
-    const ob = new Float32Array(mem, at.outBar, rows * d);
-    ob.fill(0);
-    if (outBar) ob.set(outBar.subarray(0, B * d));
-    if (trajectoryBar) {
-      const tb = new Float32Array(mem, at.trajBar, rows * (steps + 1) * d);
-      tb.fill(0);
-      tb.set(trajectoryBar.subarray(0, B * (steps + 1) * d));
+    const T = steps + 1;
+    const ranges = parts(B, this.shards.length);
+    if (ranges.length !== run.stages.length) throw new Error('geodesic kernel: backward called with a different batch than its forward run');
+    const jobs = ranges.map(([start, end], i) => {
+      const shard = this.shards[this.shards.length - ranges.length + i]!;
+      const rows = Math.ceil((end - start) / 4) * 4;
+      const at = this.layout(shape, rows, steps, trajectoryBar !== null);
+      const stages = this.prepare(shard, shape, weights, h.subarray(start, end), rows, steps, at);
+      const mem = shard.memory.buffer;
+      if (stages.length !== run.stages[i]!.length) throw new Error('geodesic kernel: backward called with a different shape than its forward run');
+      new Float32Array(mem, stages.offset, stages.length).set(run.stages[i]!);
+      const ob = new Float32Array(mem, at.outBar, rows * d);
+      ob.fill(0);
+      if (outBar) ob.set(outBar.subarray(start * d, end * d));
+      if (trajectoryBar) {
+        const tb = new Float32Array(mem, at.trajBar, rows * T * d);
+        tb.fill(0);
+        tb.set(trajectoryBar.subarray(start * T * d, end * T * d));
+      }
+      return { shard, start, end, at, rows };
+    });
+    for (const { shard, at, rows } of jobs) {
+      shard.run.start('backward', [at.h, rows / 4, steps, outBar ? at.outBar : 0, trajectoryBar ? at.trajBar : 0, at.z0Bar, at.grads]);
     }
-    x.backward(at.h, rows / 4, steps, outBar ? at.outBar : 0, trajectoryBar ? at.trajBar : 0, at.z0Bar, at.grads);
-    return {
-      z0: new Float32Array(mem, at.z0Bar, B * d).slice(),
-      weights: new Float32Array(mem, at.grads, weightCount(shape.sizes)).slice(),
-    };
+    const z0 = new Float32Array(B * d);
+    const grads = new Float32Array(weightCount(shape.sizes));
+    for (const { shard, start, end, at } of jobs) {
+      shard.run.wait();
+      const mem = shard.memory.buffer;
+      z0.set(new Float32Array(mem, at.z0Bar, (end - start) * d), start * d);
+      // The loss is a sum over samples, so the parts' weight gradients add.
+      const part = new Float32Array(mem, at.grads, grads.length);
+      for (let i = 0; i < grads.length; i++) grads[i] += part[i]!;
+    }
+    return { z0, weights: grads };
   }
 
   /** The kernel's tanh on xs (for testing its accuracy). */
   tanh(xs: Float32Array): Float32Array {
-    const x = this.exports;
+    const shard = this.shards[this.shards.length - 1]!;
     const n = Math.ceil(xs.length / 4) * 4;
-    const base = x.heapBase();
-    x.ensureMemory(base + 8 * n);
-    new Float32Array(x.memory.buffer, base, n).set(xs);
-    x.tanhBatch(base, base + 4 * n, n / 4);
-    return new Float32Array(x.memory.buffer, base + 4 * n, xs.length).slice();
+    const base = this.heapBase;
+    const pages = Math.ceil((base + 8 * n) / 65536) - shard.memory.buffer.byteLength / 65536;
+    if (pages > 0) shard.memory.grow(pages);
+    new Float32Array(shard.memory.buffer, base, n).set(xs);
+    this.call(shard, 'tanhBatch', [base, base + 4 * n, n / 4]);
+    return new Float32Array(shard.memory.buffer, base + 4 * n, xs.length).slice();
   }
 }

@@ -100,3 +100,29 @@ describe('fused geodesic RK4 kernel', () => {
     metric.dispose();
   });
 });
+
+describe('fused kernel on several threads', () => {
+  it('gives the same geodesics and gradients with the batch split over 2 and 3 threads', () => {
+    const sizes = [2, 16, 16, 3];
+    const shape = { sizes, regularized: false };
+    const random = seededRandom(9);
+    const n = sizes.slice(1).reduce((acc, out, l) => acc + out * (sizes[l]! + 1), 0);
+    const weights = Float32Array.from({ length: n }, () => (2 * random() - 1) * 0.4);
+    const B = 21;
+    const steps = 6;
+    const z0 = Float32Array.from({ length: B * 4 }, () => (2 * random() - 1) * 0.6);
+    const h = Float32Array.from({ length: B }, () => (0.3 + random()) / steps);
+    const bar = Float32Array.from({ length: B * (steps + 1) * 4 }, () => 2 * random() - 1);
+    const results = [1, 2, 3].map((threads) => {
+      const kernel = new GeodesicRk4Kernel(threads);
+      const run = kernel.forward(shape, weights, z0, h, steps, true);
+      return { run, grads: kernel.backward(shape, weights, h, steps, run, null, bar) };
+    });
+    const [one, ...more] = results;
+    for (const r of more) {
+      expect(Array.from(r.run.trajectory!)).toEqual(Array.from(one!.run.trajectory!));
+      expect(Array.from(r.grads.z0)).toEqual(Array.from(one!.grads.z0));
+      expect(relError(r.grads.weights, one!.grads.weights)).toBeLessThan(1e-6);
+    }
+  });
+});

@@ -99,8 +99,8 @@ export function barOption(categories: string[], series: BarSeries[], opts: { yNa
       formatter: (items: { axisValueLabel: string; marker: string; seriesName: string; data: { raw?: number } | null }[]) =>
         [items[0]?.axisValueLabel ?? '', ...items.map((i) => `${i.marker}${i.seriesName}: <b>${raw(i.data?.raw)}</b>`)].join('<br/>'),
     },
-    grid: { left: 76, right: 24, top: 44, bottom: 60 },
-    xAxis: { type: 'category', data: categories, axisLabel: { interval: 0 } },
+    grid: { left: 76, right: 24, top: 44, bottom: categories.length > 4 ? 96 : 60 },
+    xAxis: { type: 'category', data: categories, axisLabel: { interval: 0, rotate: categories.length > 4 ? 30 : 0 } },
     yAxis: {
       type: 'value',
       name: opts.yName,
@@ -149,7 +149,7 @@ export function heatmapOption(map: Heatmap, opts: { xName: string; yName: string
     grid: { left: 64, right: 90, top: 40, bottom: 60 },
     xAxis: { type: 'category', data: label(map.x), name: opts.xName, nameLocation: 'middle', nameGap: 28, axisLabel: { interval: every(map.x.length) } },
     yAxis: { type: 'category', data: label(map.y), name: opts.yName, axisLabel: { interval: every(map.y.length) } },
-    visualMap: { min: Number.isFinite(min) ? min : 0, max: Number.isFinite(max) ? max : 1, calculable: true, orient: 'vertical', right: 8, top: 'middle', inRange: { color: ['#eff6ff', '#60a5fa', '#1d4ed8', '#172554'] } },
+    visualMap: { min: Number.isFinite(min) ? min : 0, max: Number.isFinite(max) ? max : 1, calculable: true, precision: 3, formatter: (v: number) => axisNumber(v), orient: 'vertical', right: 8, top: 'middle', inRange: { color: ['#eff6ff', '#60a5fa', '#1d4ed8', '#172554'] } },
     dataZoom: [{ type: 'inside', xAxisIndex: 0 }, { type: 'inside', yAxisIndex: 0 }],
     series: [{ name: map.name, type: 'heatmap', data, progressive: 5000 }],
   };

@@ -4,10 +4,11 @@
  * runs give identical results.
  */
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadDataset } from '../../../../src-main/data/datasetFile';
 import { initBackend } from '../../../../src-main/engine/backend';
+import { GeodesicRk4Kernel } from '../../../../src-main/engine/fast/kernel';
 import { NeuralGeodesicFlow } from '../../../../src-main/engine/models/ngf';
 import { loadReferenceModel } from '../../../../src-main/engine/models/referenceCheckpoint';
 import type { DataBatch } from '../../../../src-main/engine/models/types';
@@ -47,8 +48,12 @@ function maxAbs(xs: Float32Array): number {
  * noise (toy model A, g.layers.2.b: op-by-op 1.5e-5 and fast 2e-5 from a float64 finite difference).
  */
 function expectAgreement(model: NeuralGeodesicFlow, batch: DataBatch): void {
+  const kernelCalls = vi.spyOn(GeodesicRk4Kernel.prototype, 'backward');
   const reference = lossAndGradients(model, batch, false);
+  expect(kernelCalls, 'NGF_FAST=0 must keep the kernel out').not.toHaveBeenCalled();
   const fast = lossAndGradients(model, batch, true);
+  expect(kernelCalls, 'the model must use the fused kernel by default').toHaveBeenCalledTimes(1);
+  kernelCalls.mockRestore();
   expect(Math.abs(fast.loss - reference.loss) / Math.abs(reference.loss), 'loss').toBeLessThan(1e-5);
   const largest = Math.max(...[...reference.grads.values()].map((g) => maxAbs(g)));
   for (const [p, g] of reference.grads) {

@@ -6,19 +6,15 @@
  * Ids are random UUIDs (crypto.randomUUID), so that runs imported from another database never clash.
  */
 
+import type { DatasetInfo, RunInfo, RunStatus } from '../../src-shared/api';
+import type { ModelKind } from '../../src-shared/hyperparams';
+
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
-export const MODEL_KINDS = ['ngf', 'hnn', 'node'] as const;
-/** Neural geodesic flow, Hamiltonian neural network, neural ODE. */
-export type ModelKind = (typeof MODEL_KINDS)[number];
-
-export const RUN_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
-/**
- * queued -> running -> done | failed | cancelled. `interrupted`: the process that owned a queued or
- * running run died (crash, SIGKILL, power loss); set when a store is next opened.
- */
-export type RunStatus = (typeof RUN_STATUSES)[number];
+// Model kinds and run statuses belong to the shared API contract; the store re-exports them.
+export { MODEL_KINDS, type ModelKind } from '../../src-shared/hyperparams';
+export { RUN_STATUSES, type RunStatus } from '../../src-shared/api';
 
 export const ARTIFACT_KINDS = ['checkpoint', 'analysis', 'figure', 'log', 'other'] as const;
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
@@ -29,21 +25,7 @@ export const ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9
 export const ARTIFACT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 
 /** A dataset file the store knows about (its metadata only; the data stay in the file). */
-export interface DatasetRow {
-  id: string;
-  /** Where the file was when it was added (absolute path on the machine that added it). */
-  path: string;
-  /** sha256 of the file's bytes, lowercase hex; datasets are deduplicated on it. */
-  contentHash: string;
-  /** File format, e.g. 'npz'. */
-  format: string;
-  /** Array name -> shape, e.g. { trajectories: [90, 30, 8], times: [90, 30] }. */
-  shapes: Record<string, number[]>;
-  /** The physical system, e.g. 'half-sphere', 'two-body'; null when unknown. */
-  systemKind: string | null;
-  notes: string;
-  createdAt: number;
-}
+export type DatasetRow = Omit<DatasetInfo, 'name'>;
 
 export interface NewDataset {
   /** The file to register; its bytes are hashed. */
@@ -54,29 +36,10 @@ export interface NewDataset {
   notes?: string;
 }
 
-export interface RunRow {
-  id: string;
-  /** Comparison group: the runs started together to compare several models; null for a lone run. */
-  groupId: string | null;
-  modelKind: ModelKind;
+/** A run as stored: the contract's RunInfo with its JSON columns typed as JSON. */
+export interface RunRow extends Omit<RunInfo, 'config' | 'summary'> {
   /** The full training configuration (model, optimiser, solver, ...), as given to createRun. */
   config: JsonObject;
-  trainDatasetId: string | null;
-  testDatasetId: string | null;
-  seed: number;
-  status: RunStatus;
-  createdAt: number;
-  startedAt: number | null;
-  finishedAt: number | null;
-  /** Compute backend, e.g. 'wasm'; null until started. */
-  backend: string | null;
-  /** Package versions at start, e.g. { tfjs: '4.22.0', workbench: '0.1.0' }; null until started. */
-  versions: Record<string, string> | null;
-  /** Why the run failed or was interrupted; null otherwise. */
-  error: string | null;
-  /** Sorted, unique. */
-  tags: string[];
-  notes: string;
   /** Final metrics, set by finishRun; null before. */
   summary: JsonObject | null;
 }

@@ -94,12 +94,15 @@ export interface ReferenceModel {
   hyperparameters: NgfConfig;
   /** Dimension of the data space (dim_dataspace). */
   dimDataspace: number;
+  /** The imported weights as a workbench checkpoint file (what eval and analysis load); stored as the run's checkpoint. */
+  checkpointPath: string;
 }
 
 export interface ReferenceImporter {
   /**
    * Reads and checks a reference checkpoint (.eqx) and its high-level parameters (default: the
-   * `_high_level_params.json` next to it). Rejects with a message naming the file at fault.
+   * `_high_level_params.json` next to it) and converts it into a workbench checkpoint under
+   * `scratchDir`. Rejects with a message naming the file at fault.
    */
-  read(eqxPath: string, paramsPath?: string): Promise<ReferenceModel>;
+  read(eqxPath: string, paramsPath: string | undefined, scratchDir: string): Promise<ReferenceModel>;
 }

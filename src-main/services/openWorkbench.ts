@@ -6,6 +6,7 @@
 import { dirname, join } from 'node:path';
 import { GENERATORS } from '../data/generators/index';
 import { createAnalysisRunner } from '../engine/analysis/runner';
+import { createReferenceImporter } from '../engine/models/referenceImporter';
 import { TrainingWorkerPool } from '../engine/training/workerPool';
 import { WorkerTrainingRunner } from '../engine/training/workerRunner';
 import { RunStore } from '../store/runStore';
@@ -26,6 +27,7 @@ export function openWorkbench(options: { dbPath: string; dataDir?: string; host:
     store,
     runner: new WorkerTrainingRunner(pool),
     analysis: createAnalysisRunner(),
+    referenceImporter: createReferenceImporter(),
     dataDir: options.dataDir ?? join(dirname(store.dbPath), 'data'),
     generators: GENERATORS,
     host: options.host,

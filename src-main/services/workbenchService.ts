@@ -297,10 +297,12 @@ export function createWorkbenchService(options: WorkbenchServiceOptions): Workbe
       if (!existsSync(eqx)) throw new ApiError('not-found', `eqxPath: no file at ${eqx}`);
       if (paramsPath && !existsSync(resolve(paramsPath))) throw new ApiError('not-found', `paramsPath: no file at ${resolve(paramsPath)}`);
       if (!referenceImporter) throw new ApiError('not-implemented', 'no reference checkpoint importer is registered in this build');
+      const scratch = tempFile('');
       let model;
       try {
-        model = await referenceImporter.read(eqx, paramsPath && resolve(paramsPath));
+        model = await referenceImporter.read(eqx, paramsPath && resolve(paramsPath), scratch);
       } catch (error) {
+        rmSync(scratch, { recursive: true, force: true });
         throw new ApiError('invalid', `eqxPath: ${error instanceof Error ? error.message : String(error)}`);
       }
       const stored: StoredRunConfig = {
@@ -310,7 +312,11 @@ export function createWorkbenchService(options: WorkbenchServiceOptions): Workbe
       };
       const row = store.createRun({ modelKind: 'ngf', config: stored as unknown as JsonObject, seed: 0, tags: ['reference'] });
       store.startRun(row.id, { backend: 'none', versions });
-      store.addArtifact(row.id, 'checkpoint', basename(eqx).replace(/[^A-Za-z0-9._-]/g, '_'), eqx);
+      try {
+        store.addArtifact(row.id, 'checkpoint', `${basename(eqx, '.eqx').replace(/[^A-Za-z0-9._-]/g, '_')}.ckpt.zip`, model.checkpointPath);
+      } finally {
+        rmSync(scratch, { recursive: true, force: true });
+      }
       const done = store.finishRun(row.id, { source: 'reference', eqxPath: eqx, dimDataspace: model.dimDataspace });
       events.emit('run.status', { runId: row.id, status: 'done', error: null });
       return runInfo(done);

@@ -182,9 +182,8 @@ export function highLevelParamsPath(eqxPath: string): string {
   return `${eqxPath.slice(0, -'.eqx'.length)}_high_level_params.json`;
 }
 
-/** Loads NAME.eqx (+ NAME_high_level_params.json) as an NGF model. */
-export async function loadReferenceModel(eqxPath: string): Promise<NeuralGeodesicFlow> {
-  const jsonPath = highLevelParamsPath(eqxPath);
+/** Loads NAME.eqx (+ NAME_high_level_params.json, or the given json) as an NGF model. */
+export async function loadReferenceModel(eqxPath: string, jsonPath = highLevelParamsPath(eqxPath)): Promise<NeuralGeodesicFlow> {
   const [eqxFile, jsonFile] = [basename(eqxPath), basename(jsonPath)];
   const read = async (path: string, file: string) => {
     try {

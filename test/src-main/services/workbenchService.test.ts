@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiEvents } from '../../../src-shared/api';
@@ -231,17 +231,22 @@ describe('analysis, reference import, app', () => {
   it('imports a reference checkpoint as a finished run with its checkpoint', async () => {
     const { bench, client } = setup(null, {
       referenceImporter: {
-        async read() {
+        async read(_eqx: string, _params: string | undefined, scratchDir: string) {
+          mkdirSync(scratchDir, { recursive: true });
+          writeFileSync(join(scratchDir, 'checkpoint.zip'), 'converted weights');
           return {
             hyperparameters: { dimM: 2, encoder: 'mlp', encoderHidden: [32, 32], decoder: 'mlp', decoderHidden: [32, 32], metric: 'regularized', metricHidden: [32, 32], geodesicSteps: 49 },
             dimDataspace: 6,
+            checkpointPath: join(scratchDir, 'checkpoint.zip'),
           };
         },
       },
     });
     const run = await client.models.importReference({ eqxPath: bench.datasetPath, name: 'half-sphere-good' });
     expect(run).toMatchObject({ status: 'done', modelKind: 'ngf', tags: ['reference'], config: { name: 'half-sphere-good', budget: null } });
-    expect((await client.runs.get({ runId: run.id })).artifacts.map((a) => a.kind)).toEqual(['checkpoint']);
+    const { artifacts } = await client.runs.get({ runId: run.id });
+    expect(artifacts.map((a) => a.kind)).toEqual(['checkpoint']);
+    expect(readFileSync(bench.store.artifactPath(run.id, artifacts[0]!.name), 'utf8')).toBe('converted weights');
   });
 
   it('reports versions and backend; unknown methods and garbage are ApiErrors', async () => {

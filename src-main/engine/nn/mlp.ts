@@ -3,15 +3,18 @@
  *
  * Layer l computes h = W_l a + b_l with W_l of shape [out, in] (the layout of equinox's `Linear`,
  * which the reference checkpoints store), then a = tanh(h) on every hidden layer and, if
- * `finalTanh`, on the last one too. Inputs are batched as rows: x [B, in] -> y [B, out].
+ * `finalTanh`, on the last one too. Inputs are batched as rows: x [B, in] -> y [B, out]. The
+ * evaluation uses the equivalent sigmoid form (see sigmoidFormLayers) and products whose gradients
+ * are plain matMuls (./matMul.ts), both much cheaper on the TF.js wasm backend.
  *
  * Tangents are pushed forward by hand (TF.js has no jvp): for K directions dx [K, B, in] per sample,
- * dh = W dx and da = (1 - a^2) dh, so dy = J(x) dx exactly. Everything is ordinary TF.js ops and
- * differentiable with respect to the parameters, so a loss built from tangents (Christoffel symbols,
+ * dh = W dx and da = (1 - a^2) dh, so dy = J(x) dx exactly. Everything is differentiable with
+ * respect to the parameters (to second order), so a loss built from tangents (Christoffel symbols,
  * Jacobian-split maps) can be trained with `tf.variableGrads`. Rank-3 tangents go through 2-D
  * matMuls (TF.js 4.22 gets the gradient of matMul(rank 3, rank 2) wrong).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { matMulPlain } from './matMul';
 import { createParameter, type Parameter } from './parameters';
 import { seededRandom, uniformSymmetric } from './random';
 
@@ -93,16 +96,41 @@ function checkInput(mlp: Mlp, x: tf.Tensor, what: string): void {
   }
 }
 
+/**
+ * The layers in sigmoid form: tanh(h) = 2 sigmoid(2h) - 1, with the constants folded into the
+ * weights (on wasm a Tanh kernel costs about 5 Sigmoid ones). Hidden layer l keeps
+ * s_l = sigmoid(u_l) with u_l = 2 h_l, so a_l = 2 s_l - 1 and the next layer's
+ *   h = a W^T + b = s (2 W^T) + (b - rowsum(W)).
+ * Each layer is u = s_prev weight + bias with weight [in, out] (already transposed, so the product
+ * is a plain matMul) and `activated` telling whether sigmoid follows.
+ */
+function sigmoidFormLayers(mlp: Mlp): { weight: tf.Tensor2D; bias: tf.Tensor1D; activated: boolean }[] {
+  return mlp.layers.map((layer, l) => {
+    const activated = isActivated(mlp, l);
+    const outScale = activated ? 2 : 1; // u = 2h before a sigmoid, h itself otherwise
+    const fromSigmoid = l > 0;
+    const weight = tf.mul(tf.transpose(layer.W), outScale * (fromSigmoid ? 2 : 1)) as tf.Tensor2D;
+    const shifted = fromSigmoid ? tf.sub(layer.b, tf.sum(layer.W, 1)) : layer.b;
+    const bias = (outScale === 1 ? shifted : tf.mul(shifted, outScale)) as tf.Tensor1D;
+    return { weight, bias, activated };
+  });
+}
+
+/** The output y from the last layer's value: 2 s - 1 after a final tanh, h itself otherwise. */
+function outputOf(mlp: Mlp, last: tf.Tensor2D): tf.Tensor2D {
+  return mlp.finalTanh ? (tf.sub(tf.mul(last, 2), 1) as tf.Tensor2D) : last;
+}
+
 /** y = MLP(x) for x [B, in]. */
 export function mlpForward(mlp: Mlp, x: tf.Tensor2D): tf.Tensor2D {
   checkInput(mlp, x, 'input');
   return tf.tidy(() => {
-    let a: tf.Tensor2D = x;
-    mlp.layers.forEach((layer, l) => {
-      const h = tf.add(tf.matMul(a, layer.W, false, true), layer.b) as tf.Tensor2D;
-      a = isActivated(mlp, l) ? tf.tanh(h) : h;
-    });
-    return a;
+    let s: tf.Tensor2D = x;
+    for (const { weight, bias, activated } of sigmoidFormLayers(mlp)) {
+      const u = matMulPlain(s, weight, bias);
+      s = activated ? tf.sigmoid(u) : u;
+    }
+    return outputOf(mlp, s);
   });
 }
 
@@ -116,9 +144,10 @@ export type MlpTangents = {
 /**
  * y = MLP(x) for x [B, in] and dy = J(x) dx for K tangent directions per sample, dx [K, B, in].
  *
- * Tangents are direction-major ([K, B, width], flattened to [K*B, width] rows for the matMuls) so
- * that the per-sample factor 1 - a^2 [B, width] multiplies them by plain trailing-axis broadcasting,
- * the fast path of the TF.js cpu backend.
+ * In the sigmoid form (see sigmoidFormLayers) the tangents go through the same weights,
+ * du = ds_prev weight, and ds = s (1 - s) du. Tangents are direction-major ([K, B, width],
+ * flattened to [K*B, width] rows for the matMuls) so that the per-sample factor s (1 - s) [B, width]
+ * multiplies them by plain trailing-axis broadcasting.
  */
 export function mlpTangents(mlp: Mlp, x: tf.Tensor2D, dx: tf.Tensor3D): MlpTangents {
   checkInput(mlp, x, 'input');
@@ -127,22 +156,24 @@ export function mlpTangents(mlp: Mlp, x: tf.Tensor2D, dx: tf.Tensor3D): MlpTange
     throw new Error(`MLP tangents: expected [K, ${x.shape[0]}, ${mlp.sizes[0]}], got [${dx.shape.join(', ')}]`);
   }
   return tf.tidy(() => {
-    let a: tf.Tensor2D = x;
-    let da = tf.reshape(dx, [K * B, n]) as tf.Tensor2D;
-    mlp.layers.forEach((layer, l) => {
-      const h = tf.add(tf.matMul(a, layer.W, false, true), layer.b) as tf.Tensor2D;
-      const dh = tf.matMul(da, layer.W, false, true) as tf.Tensor2D;
-      if (isActivated(mlp, l)) {
-        a = tf.tanh(h);
-        // d tanh(h) = (1 - tanh(h)^2) dh, the same factor for all K directions of a sample.
-        const slope = tf.sub(1, tf.square(a));
-        da = tf.reshape(tf.mul(tf.reshape(dh, [K, B, mlp.sizes[l + 1]!]), slope), [K * B, mlp.sizes[l + 1]!]);
+    let s: tf.Tensor2D = x;
+    let ds = tf.reshape(dx, [K * B, n]) as tf.Tensor2D;
+    for (const { weight, bias, activated } of sigmoidFormLayers(mlp)) {
+      const u = matMulPlain(s, weight, bias);
+      const du = matMulPlain(ds, weight);
+      if (activated) {
+        s = tf.sigmoid(u);
+        const slope = tf.mul(s, tf.sub(1, s)); // d sigmoid(u) / du, the same for all K directions
+        const width = weight.shape[1];
+        ds = K === 1 ? (tf.mul(du, slope) as tf.Tensor2D) : (tf.reshape(tf.mul(tf.reshape(du, [K, B, width]), slope), [K * B, width]) as tf.Tensor2D);
       } else {
-        a = h;
-        da = dh;
+        s = u;
+        ds = du;
       }
-    });
-    return { y: a, dy: tf.reshape(da, [K, B, mlp.sizes[mlp.sizes.length - 1]!]) as tf.Tensor3D };
+    }
+    const out = mlp.sizes[mlp.sizes.length - 1]!;
+    // A final tanh = 2 sigmoid - 1 doubles the tangent.
+    return { y: outputOf(mlp, s), dy: tf.reshape(mlp.finalTanh ? tf.mul(ds, 2) : ds, [K, B, out]) as tf.Tensor3D };
   }) as MlpTangents;
 }
 

@@ -1,9 +1,9 @@
 /**
  * The `npm run ngf -- COMMAND ...` command line. Each command lives in ./commands/NAME.ts and exports
  * `run(args: string[]): Promise<number>` (the exit code) and a one-line `summary`. Commands are loaded
- * with a dynamic import after the TF.js resolve hook is in place (see nodeResolution.ts).
+ * with a dynamic import after the TF.js resolve hook is in place (see engine/tfjsNodeResolution.ts).
  */
-import { registerTfjsNodeResolution } from '../engine/training/nodeResolution';
+import { registerTfjsNodeResolution } from '../engine/tfjsNodeResolution';
 
 const COMMANDS: Record<string, () => Promise<{ summary: string; run: (args: string[]) => Promise<number> }>> = {
   analyze: () => import('./commands/analyze'),

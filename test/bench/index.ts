@@ -6,9 +6,9 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Benchmark } from './harness';
-import { registerTfjsNodeResolution } from '../../src-main/engine/training/nodeResolution';
+import { registerTfjsNodeResolution } from '../../src-main/engine/tfjsNodeResolution';
 
-// Benchmarks are imported dynamically below, after the TF.js resolve hook is in place (see nodeResolution.ts).
+// Benchmarks are imported dynamically below, after the TF.js resolve hook is in place (see src-main/engine/tfjsNodeResolution.ts).
 registerTfjsNodeResolution();
 
 const here = path.dirname(fileURLToPath(import.meta.url));

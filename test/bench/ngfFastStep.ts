@@ -10,7 +10,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { registerTfjsNodeResolution } from '../../src-main/engine/training/nodeResolution';
+import { registerTfjsNodeResolution } from '../../src-main/engine/tfjsNodeResolution';
 import { medianMs } from './harness';
 
 // TF.js's unbundled gradient registrations need the resolve hook before they are linked.

@@ -4,11 +4,11 @@
  * parameters), on every backend that loads here (tfjs-node-gpu, tfjs-node, wasm, cpu). Times are medians in ms.
  *
  * TF.js is imported dynamically after the Node resolve hook is registered: its gradient registrations
- * are unbundled ESM that plain Node cannot link on its own (see src-main/engine/training/nodeResolution.ts).
+ * are unbundled ESM that plain Node cannot link on its own (see src-main/engine/tfjsNodeResolution.ts).
  */
 import type * as TF from '@tensorflow/tfjs-core';
 import type { VectorField } from '../../src-main/engine/ode';
-import { registerTfjsNodeResolution } from '../../src-main/engine/training/nodeResolution';
+import { registerTfjsNodeResolution } from '../../src-main/engine/tfjsNodeResolution';
 import { medianMs, type Benchmark } from './harness';
 
 const BATCH = 512;

@@ -4,7 +4,7 @@
  * the next one. TF.js (and a native backend, when there is one) is loaded only in here.
  */
 import { parentPort } from 'node:worker_threads';
-import { registerTfjsNodeResolution } from './nodeResolution';
+import { registerTfjsNodeResolution } from '../tfjsNodeResolution';
 import type { PoolRequest, WorkerReply } from './workerPool';
 
 if (!parentPort) throw new Error('training worker: must run in a worker thread');

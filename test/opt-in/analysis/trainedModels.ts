@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { registerTfjsNodeResolution } from '../../../src-main/engine/training/nodeResolution';
+import { registerTfjsNodeResolution } from '../../../src-main/engine/tfjsNodeResolution';
 
 registerTfjsNodeResolution();
 const { initBackend } = await import('../../../src-main/engine/backend');

@@ -1,7 +1,7 @@
 /**
  * Lets plain Node (tsx, worker threads) load TensorFlow.js's unbundled ESM files.
  *
- * `../gradients.ts` imports `@tensorflow/tfjs-core/dist/register_all_gradients`, which exists only as
+ * `./gradients.ts` imports `@tensorflow/tfjs-core/dist/register_all_gradients`, which exists only as
  * unbundled ESM whose relative imports have no file extension (`./gradients/Abs_grad`), and where
  * `./gradients` names both a file and a folder. Bundlers (Vite, Vitest, electron-vite) resolve these;
  * Node's ESM loader does not (ERR_MODULE_NOT_FOUND / ERR_UNSUPPORTED_DIR_IMPORT). This registers a

@@ -11,6 +11,7 @@
  * which `geodesicAcceleration` computes without forming Gamma or the inverse metric.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { matMulConstant } from '../nn/matMul';
 import { batchedInverse, batchedSolve, constantMatrix } from './linalg';
 import { checkPoints, type MetricField } from './metricField';
 
@@ -30,7 +31,7 @@ export function christoffel(metric: MetricField, x: tf.Tensor2D): tf.Tensor4D {
 
 /**
  * The constants of `geodesicAcceleration` for dimension m, over the flattened index (p, q, r) of
- * d_p g_qr: `pickR` [m, m^3] gives v_r at (p, q, r); `pickPQ` [m, 2m^3] gives v_p then v_q; `reduce`
+ * d_p g_qr: `pickR` [m, m^3] gives v_r at (p, q, r); `twice` [m^3, 2m^3] repeats a row; `pickPQ` [m, 2m^3] gives v_p then v_q; `reduce`
  * [2m^3, m] sums the first half into q with weight -1 and the second half into p with weight 1/2.
  */
 function accelerationConstants(m: number) {
@@ -40,6 +41,7 @@ function accelerationConstants(m: number) {
   for (let p = 0; p < m; p++) for (let q = 0; q < m; q++) for (let r = 0; r < m; r++) triples.push([p, q, r]);
   return {
     pickR: constantMatrix(m, cube, triples.map(([p, q, r]) => [r, index(p, q, r), 1] as const)),
+    twice: constantMatrix(cube, 2 * cube, triples.flatMap((_, t) => [[t, t, 1] as const, [t, cube + t, 1] as const])),
     pickPQ: constantMatrix(m, 2 * cube, triples.flatMap(([p, q, r]) => [[p, index(p, q, r), 1] as const, [q, cube + index(p, q, r), 1] as const])),
     reduce: constantMatrix(2 * cube, m, triples.flatMap(([p, q, r]) => [[index(p, q, r), q, -1] as const, [cube + index(p, q, r), p, 0.5] as const])),
   };
@@ -58,10 +60,10 @@ export function geodesicAcceleration(metric: MetricField, x: tf.Tensor2D, v: tf.
   const [B, m] = x.shape;
   return tf.tidy(() => {
     const { g, dg } = metric.metricWithDerivatives(x);
-    const { pickR, pickPQ, reduce } = accelerationConstants(m);
-    const weighted = tf.mul(tf.reshape(dg, [B, m * m * m]), tf.matMul(v, pickR)); // U v_r
-    const both = tf.mul(tf.concat([weighted, weighted], 1), tf.matMul(v, pickPQ)); // U v_p v_r | U v_q v_r
+    const { pickR, twice, pickPQ, reduce } = accelerationConstants(m);
+    const weighted = tf.mul(tf.reshape(dg, [B, m * m * m]), matMulConstant(v, pickR)) as tf.Tensor2D; // U v_r
+    const both = tf.mul(matMulConstant(weighted, twice), matMulConstant(v, pickPQ)) as tf.Tensor2D; // U v_p v_r | U v_q v_r
     // rhs = -(sum_{a,j} d_a g_ij v^a v^j - 1/2 sum_{a,j} d_i g_aj v^a v^j) = -(g Gamma(v, v))_i
-    return batchedSolve(g, tf.matMul(both, reduce) as tf.Tensor2D);
+    return batchedSolve(g, matMulConstant(both, reduce));
   });
 }

@@ -11,6 +11,7 @@
  * would be several slow ones.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { matMulConstant } from '../nn/matMul';
 
 /** A constant [rows, cols] matrix with the given (row, col, value) entries (repeats add up), zero elsewhere. */
 export function constantMatrix(rows: number, cols: number, entries: Iterable<readonly [number, number, number]>): tf.Tensor2D {
@@ -40,8 +41,8 @@ export function fromEntries<R extends tf.Rank>(cols: tf.Tensor[], shape: readonl
  * determinant ps - qr [B, 1], the latter as 1/2 sum(a * aQ) with aQ = [s, -r, -q, p].
  */
 function adjugateAndDeterminant2(flat: tf.Tensor2D): { adjugate: tf.Tensor2D; det: tf.Tensor2D } {
-  const adjugate = tf.matMul(flat, constantMatrix(4, 4, [[3, 0, 1], [1, 1, -1], [2, 2, -1], [0, 3, 1]])) as tf.Tensor2D;
-  const crossed = tf.matMul(flat, constantMatrix(4, 4, [[3, 0, 0.5], [2, 1, -0.5], [1, 2, -0.5], [0, 3, 0.5]]));
+  const adjugate = matMulConstant(flat, constantMatrix(4, 4, [[3, 0, 1], [1, 1, -1], [2, 2, -1], [0, 3, 1]]));
+  const crossed = matMulConstant(flat, constantMatrix(4, 4, [[3, 0, 0.5], [2, 1, -0.5], [1, 2, -0.5], [0, 3, 0.5]]));
   return { adjugate, det: tf.sum(tf.mul(flat, crossed), 1, true) as tf.Tensor2D };
 }
 
@@ -99,8 +100,8 @@ export function batchedSolve(a: tf.Tensor3D, r: tf.Tensor2D): tf.Tensor2D {
     if (m === 2) {
       // u_i = sum_j adj_ij r_j / det: spread r over the (i, j) entries, multiply, sum over j.
       const { adjugate, det } = adjugateAndDeterminant2(tf.reshape(a, [B, 4]));
-      const spread = tf.matMul(r, constantMatrix(2, 4, [[0, 0, 1], [1, 1, 1], [0, 2, 1], [1, 3, 1]]));
-      const summed = tf.matMul(tf.mul(adjugate, spread), constantMatrix(4, 2, [[0, 0, 1], [1, 0, 1], [2, 1, 1], [3, 1, 1]]));
+      const spread = matMulConstant(r, constantMatrix(2, 4, [[0, 0, 1], [1, 1, 1], [0, 2, 1], [1, 3, 1]]));
+      const summed = matMulConstant(tf.mul(adjugate, spread) as tf.Tensor2D, constantMatrix(4, 2, [[0, 0, 1], [1, 0, 1], [2, 1, 1], [3, 1, 1]]));
       return tf.div(summed, det) as tf.Tensor2D;
     }
     return tf.reshape(tf.matMul(batchedInverse(a), tf.reshape(r, [B, m, 1])), [B, m]) as tf.Tensor2D;

@@ -14,6 +14,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { constantMatrix } from '../geometry/linalg';
 import { checkPoints, type MetricField, type MetricWithDerivatives } from '../geometry/metricField';
+import { matMulConstant } from './matMul';
 import { createMlp, mlpForward, mlpJacobian, type Mlp } from './mlp';
 import type { Parameter } from './parameters';
 
@@ -84,7 +85,7 @@ function wrap(config: MetricNetworkConfig, mlp: Mlp): MetricNetwork {
   const entriesOfL = (c: tf.Tensor2D) => tf.add(c, tf.mul(constants.diagonal, tf.sub(tf.softplus(c), c))) as tf.Tensor2D;
   /** g flattened [B, m*m] from L's entries and (c left), (c right). */
   const gram = (picked: tf.Tensor2D): tf.Tensor2D => {
-    const LLt = tf.matMul(picked, constants.sum) as tf.Tensor2D;
+    const LLt = matMulConstant(picked, constants.sum) as tf.Tensor2D;
     return regularized ? (tf.add(LLt, constants.identity) as tf.Tensor2D) : LLt;
   };
 
@@ -92,7 +93,7 @@ function wrap(config: MetricNetworkConfig, mlp: Mlp): MetricNetwork {
     checkPoints(network, x);
     return tf.tidy(() => {
       const l = entriesOfL(mlpForward(mlp, x));
-      return tf.reshape(gram(tf.mul(tf.matMul(l, constants.left), tf.matMul(l, constants.right))), [x.shape[0], m, m]) as tf.Tensor3D;
+      return tf.reshape(gram(tf.mul(matMulConstant(l, constants.left), matMulConstant(l, constants.right))), [x.shape[0], m, m]) as tf.Tensor3D;
     });
   };
 
@@ -102,13 +103,13 @@ function wrap(config: MetricNetworkConfig, mlp: Mlp): MetricNetwork {
     return tf.tidy(() => {
       const { y: c, dy: dc } = mlpJacobian(mlp, x); // [B, P], [m, B, P]
       const l = entriesOfL(c);
-      const lRight = tf.matMul(l, constants.right);
-      const g = gram(tf.mul(tf.matMul(l, constants.left), lRight));
+      const lRight = matMulConstant(l, constants.right);
+      const g = gram(tf.mul(matMulConstant(l, constants.left), lRight));
       // d softplus(c) = sigmoid(c) dc on the diagonal, dc elsewhere.
       const slope = tf.add(1, tf.mul(constants.diagonal, tf.sub(tf.sigmoid(c), 1)));
-      const dl = tf.reshape(tf.mul(dc, slope), [m * B, P]);
-      const dlLeft = tf.reshape(tf.matMul(dl, constants.left), [m, B, -1]);
-      const dgByDirection = tf.matMul(tf.reshape(tf.mul(dlLeft, lRight), [m * B, -1]), constants.symmetricSum); // [m*B, m*m]
+      const dl = tf.reshape(tf.mul(dc, slope), [m * B, P]) as tf.Tensor2D;
+      const dlLeft = tf.reshape(matMulConstant(dl, constants.left), [m, B, -1]);
+      const dgByDirection = matMulConstant(tf.reshape(tf.mul(dlLeft, lRight), [m * B, -1]), constants.symmetricSum); // [m*B, m*m]
       const dg = tf.reshape(tf.transpose(tf.reshape(dgByDirection, [m, B, m * m]), [1, 0, 2]), [B, m, m, m]) as tf.Tensor4D;
       return { g: tf.reshape(g, [B, m, m]) as tf.Tensor3D, dg };
     });

@@ -56,14 +56,25 @@ interface Slot {
 }
 
 /** What `new Worker` gets: a module URL, or bootstrap code (eval) for TypeScript sources. */
-type WorkerEntry = { url: URL } | { code: string };
+export type WorkerEntry = { url: URL } | { code: string };
+
+/**
+ * The entry of a worker module that sits next to the module `here` (its import.meta.url): from
+ * TypeScript sources a bootstrap that registers tsx and imports `source`, from a bundle `bundled`.
+ */
+export function workerEntry(here: string, source: string, bundled: string): WorkerEntry {
+  if (!/\.[cm]?ts$/.test(new URL(here).pathname)) return { url: new URL(bundled, here) };
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const worker = JSON.stringify(new URL(source, here).href);
+  return { code: `import(${tsx}).then((tsx) => { tsx.register(); return import(${worker}); });` };
+}
+
+export function startWorker(entry: WorkerEntry): Worker {
+  return 'url' in entry ? new Worker(entry.url) : new Worker(entry.code, { eval: true });
+}
 
 function defaultEntry(): WorkerEntry {
-  const here = import.meta.url;
-  if (!/\.[cm]?ts$/.test(new URL(here).pathname)) return { url: new URL('./trainingWorker.js', here) };
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const worker = JSON.stringify(new URL('./worker.ts', here).href);
-  return { code: `import(${tsx}).then((tsx) => { tsx.register(); return import(${worker}); });` };
+  return workerEntry(import.meta.url, './worker.ts', './trainingWorker.js');
 }
 
 export class TrainingWorkerPool {
@@ -127,7 +138,7 @@ export class TrainingWorkerPool {
   }
 
   private spawn(): Slot {
-    const worker = 'url' in this.entry ? new Worker(this.entry.url) : new Worker(this.entry.code, { eval: true });
+    const worker = startWorker(this.entry);
     const slot: Slot = { worker, job: null };
     worker.on('message', (reply: WorkerReply) => this.onReply(slot, reply));
     // A worker that fails outside a job (startup, native crash) takes its current job with it.

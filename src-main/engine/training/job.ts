@@ -61,6 +61,8 @@ export interface TrainingJobResult {
   /** The last epoch's losses (null when no epoch ran in this session). */
   train: LossFigures | null;
   test: LossFigures | null;
+  /** The lowest per-epoch test loss of this session (null without a test set). */
+  bestTestLoss: number | null;
   /** Figures on the whole test set after training (null without a test set). */
   evaluation: EvaluationMetrics | null;
   checkpointDir: string | null;
@@ -163,6 +165,7 @@ export async function runTrainingJob(spec: TrainingJobSpec, events: TrainingJobE
     }
     const checkpointFile = dir ? await bundleCheckpoint(dir) : null;
     const lastMetrics = last as EpochMetrics | null;
+    const testLosses = outcome.history.flatMap((m) => (m.test && Number.isFinite(m.test.loss) ? [m.test.loss] : []));
     return {
       status: outcome.status,
       model: model.kind,
@@ -172,6 +175,7 @@ export async function runTrainingJob(spec: TrainingJobSpec, events: TrainingJobE
       seconds: outcome.seconds,
       train: lastMetrics?.train ?? null,
       test: lastMetrics?.test ?? null,
+      bestTestLoss: testLosses.length > 0 ? Math.min(...testLosses) : null,
       evaluation,
       checkpointDir: dir,
       checkpointFile,

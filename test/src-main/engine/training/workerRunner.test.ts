@@ -39,6 +39,7 @@ describe('worker training runner (the service engine)', () => {
       expect(epochs[1]!.testLoss).toBe(epochs[1]!['test_trajectory_mse']);
       expect(progress.at(-1)!.losses.loss).toBeGreaterThan(0);
       expect(result.summary.status).toBe('completed');
+      expect(result.summary.bestTestLoss).toBe(Math.min(epochs[0]!.testLoss!, epochs[1]!.testLoss!));
       expect(existsSync(result.checkpointPath!)).toBe(true);
       await initBackend('cpu');
       const loaded = await loadCheckpoint(result.checkpointPath!);

@@ -27,7 +27,10 @@ export function createParameter(scope: string, path: string, values: Float32Arra
   if (values.length !== size) {
     throw new Error(`parameter ${path}: ${values.length} values do not fill shape [${shape.join(', ')}]`);
   }
-  const variable = tf.variable(tf.tensor(values, [...shape], 'float32'), true, freeVariableName(`${scope}/${path}`), 'float32');
+  // The variable copies the initial tensor's data; dispose that tensor so it does not leak.
+  const initial = tf.tensor(values, [...shape], 'float32');
+  const variable = tf.variable(initial, true, freeVariableName(`${scope}/${path}`), 'float32');
+  initial.dispose();
   return { path, variable };
 }
 

@@ -1,8 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../../../src-main/cli/commands/analyze';
+import { captureConsole } from './captureConsole';
 
 const MODEL = '../shared/reference/ngf/models/master_thesis/two-body-problem_model-A.eqx';
 const DATA = '../shared/reference/ngf/datasets/two-body-problem_fixed-energy-trajectories_test.npz';
@@ -10,15 +11,7 @@ const DATA = '../shared/reference/ngf/datasets/two-body-problem_fixed-energy-tra
 describe('ngf analyze', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ngf-analyze-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  let logged: string[];
-  let errors: string[];
-  beforeEach(() => {
-    logged = [];
-    errors = [];
-    vi.spyOn(console, 'log').mockImplementation((line: string) => void logged.push(line));
-    vi.spyOn(console, 'error').mockImplementation((line: string) => void errors.push(line));
-  });
-  afterEach(() => vi.restoreAllMocks());
+  const { logged, errors } = captureConsole();
 
   it('analyses a reference checkpoint: JSON summaries on stdout, series for plotting in --out', async () => {
     const out = join(dir, 'nested', 'series.json');

@@ -2,23 +2,16 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../../../src-main/cli/commands/generate';
 import { loadDataset } from '../../../src-main/data/datasetFile';
 import type { TrajectoriesDataset } from '../../../src-main/data/dataset';
+import { captureConsole } from './captureConsole';
 
 describe('ngf generate', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ngf-generate-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  let logged: string[];
-  let errors: string[];
-  beforeEach(() => {
-    logged = [];
-    errors = [];
-    vi.spyOn(console, 'log').mockImplementation((line: string) => void logged.push(line));
-    vi.spyOn(console, 'error').mockImplementation((line: string) => void errors.push(line));
-  });
-  afterEach(() => vi.restoreAllMocks());
+  const { logged, errors } = captureConsole();
 
   it('writes a file that loadDataset reads, with the requested options', async () => {
     const out = join(dir, 'nested', 'tb.npz');

@@ -19,6 +19,7 @@ import { loadReferenceModel } from '../../engine/models/referenceCheckpoint';
 import type { Model } from '../../engine/models/types';
 import type { SolverName } from '../../engine/ode/types';
 import { loadCheckpoint } from '../../engine/training/checkpoint';
+import { parseOptions, readBackendOption, readNumber, UsageError } from '../options';
 
 export const summary = 'analyse a trained model: energy drift, time reversibility per solver, extrapolation, resolution invariance, learned geometry';
 
@@ -45,8 +46,6 @@ const HELP = `usage: npm run ngf -- analyze (--checkpoint DIR | --reference-mode
   --backend B             cpu | wasm | auto (default: NGF_BACKEND or auto)
   --json                  print the summaries as one JSON object`;
 
-class UsageError extends Error {}
-
 const VALUE_OPTIONS = [
   '--checkpoint', '--reference-model', '--dataset', '--horizon', '--train-horizon', '--solver', '--steps', '--rtol', '--atol',
   '--reversal-time', '--reversal-steps', '--system', '--max-samples', '--sections', '--grid', '--out', '--backend',
@@ -64,26 +63,9 @@ interface Parsed {
 }
 
 function parseArgs(args: string[]): Parsed {
-  const values = new Map<string, string>();
-  let json = false;
-  for (let i = 0; i < args.length; i++) {
-    const option = args[i]!;
-    if (option === '--json') json = true;
-    else if (VALUE_OPTIONS.includes(option)) {
-      const value = args[++i];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`analyze: option ${option} needs a value`);
-      values.set(option, value);
-    } else throw new UsageError(`analyze: unknown option '${option}'`);
-  }
-  const number = (option: string, { integer = false, min = -Infinity } = {}): number | undefined => {
-    const raw = values.get(option);
-    if (raw === undefined) return undefined;
-    const n = raw.trim() === '' ? NaN : Number(raw);
-    if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min) {
-      throw new UsageError(`analyze: ${option} needs ${integer ? 'a whole number' : 'a number'}${min > -Infinity ? ` >= ${min}` : ''}, got '${raw}'`);
-    }
-    return n;
-  };
+  const parsed = parseOptions('analyze', args, { values: VALUE_OPTIONS, flags: ['--json'] });
+  const { values } = parsed;
+  const number = (option: string, range: { integer?: boolean; min?: number } = {}) => readNumber('analyze', parsed, option, range);
   const positive = (option: string) => {
     const n = number(option);
     if (n !== undefined && !(n > 0)) throw new UsageError(`analyze: ${option} must be positive, got '${values.get(option)}'`);
@@ -101,15 +83,14 @@ function parseArgs(args: string[]): Parsed {
   const sections = values.get('--sections')?.split(',').map((s) => s.trim());
   const unknown = sections?.find((s) => !(ANALYSIS_SECTIONS as readonly string[]).includes(s));
   if (unknown !== undefined) throw new UsageError(`analyze: unknown section '${unknown}' in --sections (known: ${ANALYSIS_SECTIONS.join(', ')})`);
-  const backend = values.get('--backend') ?? process.env.NGF_BACKEND ?? 'auto';
-  if (!['cpu', 'wasm', 'auto', 'tfjs-node', 'tfjs-node-gpu'].includes(backend)) throw new UsageError(`analyze: --backend must be cpu, wasm or auto, got '${backend}'`);
+  const backend = readBackendOption('analyze', parsed);
   return {
     source: checkpoint ? { checkpoint } : { reference: reference! },
     dataset,
     horizon: positive('--horizon') ?? null,
     system,
     out: values.get('--out') ?? null,
-    json,
+    json: parsed.flags.has('--json'),
     backend: backend as BackendChoice | 'auto',
     options: {
       sections: sections as AnalysisSection[] | undefined,

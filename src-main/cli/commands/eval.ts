@@ -14,6 +14,7 @@ import { loadDataset } from '../../data/datasetFile';
 import { initBackend, parseBackendChoice } from '../../engine/backend';
 import { loadReferenceModel } from '../../engine/models/referenceCheckpoint';
 import { evaluateCheckpointFile, evaluateModel, type EvaluationMetrics } from '../../engine/training/evaluate';
+import { parseOptions, readNumber, UsageError } from '../options';
 
 export const summary = 'evaluate a reference checkpoint (.eqx) or a trained checkpoint on a dataset (reconstruction, prediction, latent MSE, loss)';
 
@@ -25,8 +26,6 @@ const HELP = `usage: npm run ngf -- eval (--reference-model NAME.eqx | --checkpo
   --batch-size B         samples per evaluation batch, default 1024
   --backend B            cpu | wasm | auto (default: NGF_BACKEND or auto)
   --json                 one JSON object on stdout`;
-
-class UsageError extends Error {}
 
 interface EvalArgs {
   referenceModel?: string;
@@ -40,24 +39,9 @@ interface EvalArgs {
 
 const VALUE_OPTIONS = ['--reference-model', '--checkpoint', '--dataset', '--limit', '--batch-size', '--backend'];
 
-function positiveInteger(option: string, value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n < 1) throw new UsageError(`eval: ${option} needs a whole number >= 1, got '${value}'`);
-  return n;
-}
-
 function parseArgs(args: string[]): EvalArgs {
-  const values = new Map<string, string>();
-  let json = false;
-  for (let i = 0; i < args.length; i++) {
-    const option = args[i]!;
-    if (option === '--json') json = true;
-    else if (VALUE_OPTIONS.includes(option)) {
-      const value = args[++i];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`eval: option ${option} needs a value`);
-      values.set(option, value);
-    } else throw new UsageError(`eval: unknown option '${option}'`);
-  }
+  const parsed = parseOptions('eval', args, { values: VALUE_OPTIONS, flags: ['--json'] });
+  const { values } = parsed;
   const dataset = values.get('--dataset');
   if (!dataset) throw new UsageError('eval: --dataset DATA.npz is required');
   const referenceModel = values.get('--reference-model');
@@ -73,10 +57,10 @@ function parseArgs(args: string[]): EvalArgs {
     referenceModel,
     checkpoint,
     dataset,
-    limit: values.has('--limit') ? positiveInteger('--limit', values.get('--limit')!) : undefined,
-    batchSize: values.has('--batch-size') ? positiveInteger('--batch-size', values.get('--batch-size')!) : 1024,
+    limit: readNumber('eval', parsed, '--limit', { integer: true, min: 1 }),
+    batchSize: readNumber('eval', parsed, '--batch-size', { integer: true, min: 1 }) ?? 1024,
     backend,
-    json,
+    json: parsed.flags.has('--json'),
   };
 }
 

@@ -12,6 +12,7 @@ import { describeDataset } from '../../data/describeDataset';
 import { datasetFromArrays } from '../../data/dataset';
 import { writeDataset } from '../../data/datasetFile';
 import { GENERATORS, type Generator, type ParamValue } from '../../data/generators/index';
+import { parseOptions, UsageError } from '../options';
 
 export const summary = 'generate a synthetic dataset (sphere/torus geodesics, two-body, spring, pendulum) as .npz';
 
@@ -29,8 +30,6 @@ function help(): string {
   return lines.join('\n');
 }
 
-class UsageError extends Error {}
-
 /** Parses `KIND --out FILE [options]` against the generator's parameter specs. */
 function parseArgs(args: string[]): { generator: Generator; out: string; compress: boolean; json: boolean; params: Record<string, ParamValue> } {
   const [kind, ...rest] = args;
@@ -38,34 +37,27 @@ function parseArgs(args: string[]): { generator: Generator; out: string; compres
   const generator = GENERATORS[kind];
   if (!generator) throw new UsageError(`generate: unknown kind '${kind}' (one of ${Object.keys(GENERATORS).join(', ')})`);
   const specs = new Map(generator.params.map((spec) => [`--${kebab(spec.name)}`, spec]));
+  const options = [...specs.keys()];
+  const parsed = parseOptions('generate', rest, {
+    values: ['--out', ...options.filter((option) => specs.get(option)!.kind !== 'boolean')],
+    flags: ['--compress', '--json', ...options.filter((option) => specs.get(option)!.kind === 'boolean')],
+    unknownHint: ` for ${kind} (options: --out, --compress, --json, ${options.join(', ')})`,
+  });
   const params: Record<string, ParamValue> = {};
-  let out: string | undefined;
-  let compress = false;
-  let json = false;
-  for (let i = 0; i < rest.length; i++) {
-    const option = rest[i]!;
-    if (option === '--compress') compress = true;
-    else if (option === '--json') json = true;
-    else if (option === '--out') out = rest[++i];
+  for (const option of parsed.flags) if (specs.has(option)) params[specs.get(option)!.name] = true;
+  for (const [option, value] of parsed.values) {
+    const spec = specs.get(option);
+    if (!spec) continue; // --out
+    if (spec.kind === 'choice') params[spec.name] = value;
     else {
-      const spec = specs.get(option);
-      if (!spec) throw new UsageError(`generate: unknown option '${option}' for ${kind} (options: --out, --compress, --json, ${[...specs.keys()].join(', ')})`);
-      if (spec.kind === 'boolean') {
-        params[spec.name] = true;
-        continue;
-      }
-      const value = rest[++i];
-      if (value === undefined) throw new UsageError(`generate: option ${option} needs a value`);
-      if (spec.kind === 'choice') params[spec.name] = value;
-      else {
-        const number = value.trim() === '' ? NaN : Number(value);
-        if (!Number.isFinite(number)) throw new UsageError(`generate: option ${option} needs a number, got '${value}'`);
-        params[spec.name] = number;
-      }
+      const number = value.trim() === '' ? NaN : Number(value);
+      if (!Number.isFinite(number)) throw new UsageError(`generate: option ${option} needs a number, got '${value}'`);
+      params[spec.name] = number;
     }
   }
-  if (!out || out.startsWith('--')) throw new UsageError('generate: --out FILE.npz is required');
-  return { generator, out, compress, json, params };
+  const out = parsed.values.get('--out');
+  if (!out) throw new UsageError('generate: --out FILE.npz is required');
+  return { generator, out, compress: parsed.flags.has('--compress'), json: parsed.flags.has('--json'), params };
 }
 
 export async function run(args: string[]): Promise<number> {

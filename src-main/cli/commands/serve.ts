@@ -13,6 +13,7 @@ import { resolve } from 'node:path';
 import { startWorkbenchServer, type WorkbenchServer } from '../../server/workbenchServer';
 import { openWorkbench } from '../../services/openWorkbench';
 import { defaultDatabasePath } from '../../store/paths';
+import { parseOptions, UsageError } from '../options';
 
 export const summary = 'browser mode: serve the workbench UI and API on http://127.0.0.1 (token-protected)';
 
@@ -31,29 +32,13 @@ interface ServeArgs {
   open: boolean;
 }
 
-class UsageError extends Error {}
-
-function parseArgs(args: string[]): ServeArgs | 'help' {
-  const parsed: ServeArgs = { port: null, db: defaultDatabasePath(), dataDir: null, open: false };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const value = () => {
-      const next = args[++i];
-      if (next === undefined || next.startsWith('--')) throw new UsageError(`serve: ${arg} needs a value`);
-      return next;
-    };
-    if (arg === '--help' || arg === '-h') return 'help';
-    else if (arg === '--open') parsed.open = true;
-    else if (arg === '--db') parsed.db = resolve(value());
-    else if (arg === '--data-dir') parsed.dataDir = resolve(value());
-    else if (arg === '--port') {
-      const text = value();
-      const port = Number(text);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`serve: --port must be an integer from 0 to 65535, got '${text}'`);
-      parsed.port = port;
-    } else throw new UsageError(`serve: unknown option '${arg}'\n${HELP}`);
-  }
-  return parsed;
+function parseArgs(args: string[]): ServeArgs {
+  const { values, flags } = parseOptions('serve', args, { values: ['--port', '--db', '--data-dir'], flags: ['--open'], unknownHint: `\n${HELP}` });
+  const portText = values.get('--port');
+  const port = portText === undefined ? null : Number(portText);
+  if (port !== null && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`serve: --port must be an integer from 0 to 65535, got '${portText}'`);
+  const dataDir = values.get('--data-dir');
+  return { port, db: resolve(values.get('--db') ?? defaultDatabasePath()), dataDir: dataDir === undefined ? null : resolve(dataDir), open: flags.has('--open') };
 }
 
 function openBrowser(url: string): void {
@@ -75,17 +60,17 @@ async function listen(service: Parameters<typeof startWorkbenchServer>[0]['servi
 }
 
 export async function run(args: string[]): Promise<number> {
-  let options: ServeArgs | 'help';
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(HELP);
+    return 0;
+  }
+  let options: ServeArgs;
   try {
     options = parseArgs(args);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(error.message);
     return 2;
-  }
-  if (options === 'help') {
-    console.log(HELP);
-    return 0;
   }
   const workbench = openWorkbench({ dbPath: options.db, dataDir: options.dataDir ?? undefined, host: 'browser' });
   const { service, store } = workbench;

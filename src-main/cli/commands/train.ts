@@ -14,6 +14,7 @@ import { defaultBudget, MODEL_KINDS } from '../../../src-shared/hyperparams';
 import type { TrainingJobSpec } from '../../engine/training/job';
 import type { EpochMetrics } from '../../engine/training/trainer';
 import { TrainingWorkerPool } from '../../engine/training/workerPool';
+import { parseOptions, readBackendOption, readNumber, UsageError } from '../options';
 
 export const summary = 'train an NGF, Hamiltonian NN or neural ODE on a dataset (in a worker thread), saving a checkpoint';
 
@@ -31,36 +32,18 @@ const HELP = `usage: npm run ngf -- train --model ngf|hnn|node --dataset TRAIN.n
   --backend B            cpu | wasm | auto (default: NGF_BACKEND or auto)
   --json                 machine-readable output (one JSON object per line)`;
 
-class UsageError extends Error {}
-
 const VALUE_OPTIONS = ['--model', '--dataset', '--test', '--test-fraction', '--epochs', '--batch-size', '--lr', '--seed', '--config', '--out', '--true-field', '--backend'];
 
-function parseNumber(option: string, value: string, integer: boolean): number {
-  const n = value.trim() === '' ? NaN : Number(value);
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new UsageError(`train: ${option} needs ${integer ? 'a whole number' : 'a number'}, got '${value}'`);
-  return n;
-}
-
 async function parseArgs(args: string[]): Promise<{ spec: TrainingJobSpec; json: boolean }> {
-  const values = new Map<string, string>();
-  let json = false;
-  let resume = false;
-  for (let i = 0; i < args.length; i++) {
-    const option = args[i]!;
-    if (option === '--json') json = true;
-    else if (option === '--resume') resume = true;
-    else if (VALUE_OPTIONS.includes(option)) {
-      const value = args[++i];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`train: option ${option} needs a value`);
-      values.set(option, value);
-    } else throw new UsageError(`train: unknown option '${option}'`);
-  }
+  const parsed = parseOptions('train', args, { values: VALUE_OPTIONS, flags: ['--json', '--resume'] });
+  const { values } = parsed;
+  const resume = parsed.flags.has('--resume');
   const model = values.get('--model');
   if (!model || !(MODEL_KINDS as readonly string[]).includes(model)) throw new UsageError(`train: --model must be one of ${MODEL_KINDS.join(', ')}, got ${model ?? 'nothing'}`);
   const dataset = values.get('--dataset');
   if (!dataset) throw new UsageError('train: --dataset TRAIN.npz is required');
   const budget = defaultBudget();
-  const num = (option: string, fallback: number, integer: boolean) => (values.has(option) ? parseNumber(option, values.get(option)!, integer) : fallback);
+  const num = (option: string, fallback: number, integer: boolean) => readNumber('train', parsed, option, { integer }) ?? fallback;
   let config: unknown = {};
   const configFile = values.get('--config');
   if (configFile) {
@@ -70,8 +53,7 @@ async function parseArgs(args: string[]): Promise<{ spec: TrainingJobSpec; json:
       throw new UsageError(`train: --config ${configFile}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  const backend = values.get('--backend') ?? process.env.NGF_BACKEND ?? 'auto';
-  if (!['cpu', 'wasm', 'auto', 'tfjs-node', 'tfjs-node-gpu'].includes(backend)) throw new UsageError(`train: --backend must be cpu, wasm or auto, got '${backend}'`);
+  const backend = readBackendOption('train', parsed);
   if (resume && !values.has('--out')) throw new UsageError('train: --resume needs --out DIR');
   const spec: TrainingJobSpec = {
     model,
@@ -88,7 +70,7 @@ async function parseArgs(args: string[]): Promise<{ spec: TrainingJobSpec; json:
   if (values.has('--test-fraction')) spec.testFraction = num('--test-fraction', 0, false);
   if (values.has('--out')) spec.checkpointDir = path.resolve(values.get('--out')!);
   if (values.has('--true-field')) spec.trueField = values.get('--true-field')!;
-  return { spec, json };
+  return { spec, json: parsed.flags.has('--json') };
 }
 
 function epochLine(m: EpochMetrics): Record<string, unknown> {

@@ -21,7 +21,7 @@ import type { HnnConfig } from '../../../src-shared/hyperparams';
 import { mlpForward, mlpFromWeights, type Mlp } from '../nn/mlp';
 import { seededRandom, uniformSymmetric, type Random } from '../nn/random';
 import type { SolverName, VectorField } from '../ode/types';
-import { checkBatchDim, fieldTrajectoryLoss, resolveConfig, readSteps, rollout } from './neuralOde';
+import { checkBatchDim, fieldLoss, fieldTrajectoryLoss, resolveConfig, readSteps, rollout } from './neuralOde';
 import type { Batch, DataBatch, EvaluationTerms, LossResult, Model, ModelInit } from './types';
 
 export interface HamiltonianNNConfig extends Omit<HnnConfig, 'solver'> {
@@ -123,15 +123,7 @@ export class HamiltonianNN implements Model {
 
   loss(batch: Batch): LossResult {
     checkBatchDim(batch, this.stateDim, 'hnn');
-    if (batch.format === 'derivatives') {
-      return tf.tidy(() => {
-        const t = tf.zeros([batch.states.shape[0]]) as tf.Tensor1D;
-        const total = tf.mean(tf.squaredDifference(this.field(t, batch.states), batch.derivatives)) as tf.Scalar;
-        return { total, terms: { derivative_mse: total } };
-      });
-    }
-    const total = fieldTrajectoryLoss(this.field, batch, this.config);
-    return { total, terms: { trajectory_mse: total } };
+    return fieldLoss(this.field, batch, this.config);
   }
 
   predict(initial: tf.Tensor2D, times: tf.Tensor2D): tf.Tensor3D {

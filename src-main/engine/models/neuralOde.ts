@@ -91,6 +91,23 @@ export function fieldTrajectoryLoss(f: VectorField, batch: DataBatch, options: R
   });
 }
 
+/**
+ * The training loss of a model given by its vector field f: derivative matching,
+ * mean (f(0, z) - dz/dt)^2, on a derivatives batch; otherwise the trajectory loss through the field
+ * ({@link fieldTrajectoryLoss}). The term is named derivative_mse or trajectory_mse accordingly.
+ */
+export function fieldLoss(f: VectorField, batch: Batch, options: RolloutOptions & { pairSteps: number }): LossResult {
+  if (batch.format === 'derivatives') {
+    return tf.tidy(() => {
+      const t = tf.zeros([batch.states.shape[0]]) as tf.Tensor1D;
+      const total = tf.mean(tf.squaredDifference(f(t, batch.states), batch.derivatives)) as tf.Scalar;
+      return { total, terms: { derivative_mse: total } };
+    });
+  }
+  const total = fieldTrajectoryLoss(f, batch, options);
+  return { total, terms: { trajectory_mse: total } };
+}
+
 /** Throws naming D unless the batch's states have D columns. */
 export function checkBatchDim(batch: Batch, stateDim: number, model: string): void {
   const tensor = batch.format === 'inputs-targets' ? batch.inputs : batch.format === 'trajectories' ? batch.trajectories : batch.states;
@@ -183,15 +200,7 @@ export class NeuralOde implements Model {
 
   loss(batch: Batch): LossResult {
     checkBatchDim(batch, this.stateDim, 'neural ODE');
-    if (batch.format === 'derivatives') {
-      return tf.tidy(() => {
-        const t = tf.zeros([batch.states.shape[0]]) as tf.Tensor1D;
-        const total = tf.mean(tf.squaredDifference(this.field(t, batch.states), batch.derivatives)) as tf.Scalar;
-        return { total, terms: { derivative_mse: total } };
-      });
-    }
-    const total = fieldTrajectoryLoss(this.field, batch, this.config);
-    return { total, terms: { trajectory_mse: total } };
+    return fieldLoss(this.field, batch, this.config);
   }
 
   predict(initial: tf.Tensor2D, times: tf.Tensor2D): tf.Tensor3D {

@@ -3,22 +3,11 @@ import * as v from 'valibot';
 import { initBackend } from '../../../../src-main/engine/backend';
 import { datasetFromArrays } from '../../../../src-main/data/dataset';
 import { GENERATORS } from '../../../../src-main/data/generators/index';
-import { greatCircle } from '../../../../src-main/data/generators/sphere';
 import { analyzeModel } from '../../../../src-main/engine/analysis/analyzeModel';
 import { NeuralOde } from '../../../../src-main/engine/models/neuralOde';
 import { metricHeatmap, predictionSamples, reversibilityFigures, seriesNamed } from '../../../../src-shared/analysisReport';
 import type { AnalysisReport } from '../../../../src-shared/api';
-import { equatorialStates, sphereFlow } from './fixtures';
-
-function circles(n: number) {
-  const y0 = equatorialStates(n);
-  const times = [0, 0.25, 0.5, 0.75, 1];
-  const data = Array.from({ length: n }, (_, b) => times.flatMap((t) => Array.from(greatCircle(y0.subarray(6 * b, 6 * b + 6), t)))).flat();
-  return datasetFromArrays(
-    { trajectories: { dtype: 'float64', shape: [n, 5, 6], data: Float64Array.from(data) }, times: { dtype: 'float64', shape: [n, 5], data: Float64Array.from(Array.from({ length: n }, () => times).flat()) } },
-    'circles.npz',
-  );
-}
+import { sphereFlow, sphereTrajectories } from './fixtures';
 
 const asReport = (figures: ReturnType<typeof analyzeModel>): AnalysisReport =>
   JSON.parse(JSON.stringify({ runId: 'r', datasetId: null, createdAt: 0, options: { sections: [], maxSamples: 0, horizon: 2 }, ...figures }));
@@ -26,7 +15,7 @@ const asReport = (figures: ReturnType<typeof analyzeModel>): AnalysisReport =>
 describe('analyzeModel', () => {
   it('the exact sphere model: every section, in the shapes the report readers accept', async () => {
     await initBackend('cpu');
-    const figures = analyzeModel(sphereFlow(), circles(4), { horizon: 2, system: 'sphere', trainHorizon: 1, gridResolution: 5, reversibility: { solvers: ['rk4', 'dopri5'] } });
+    const figures = analyzeModel(sphereFlow(), sphereTrajectories(4), { horizon: 2, system: 'sphere', trainHorizon: 1, gridResolution: 5, reversibility: { solvers: ['rk4', 'dopri5'] } });
     const report = asReport(figures);
     expect(report.scalars.predictionMse).toBeLessThan(1e-6);
     expect(report.scalars['energy.conserved.maxDrift']).toBeLessThan(1e-5);
@@ -55,7 +44,7 @@ describe('analyzeModel', () => {
     expect(figures.scalars['energy.true.maxDrift']).toBeGreaterThan(0);
     expect((figures.sections.resolution as { figures: { method: string }[] }).figures.map((f) => f.method)).toEqual(['model.predict', 'dopri5 (dense output)']);
     expect(() => analyzeModel(node, ds, { sections: ['nonsense' as never] })).toThrow(/unknown section 'nonsense'/);
-    expect(() => analyzeModel(node, circles(1))).toThrow(/circles\.npz: the dataset has D = 6 but the model expects D = 2/);
+    expect(() => analyzeModel(node, sphereTrajectories(1))).toThrow(/circles\.npz: the dataset has D = 6 but the model expects D = 2/);
     node.dispose();
   });
 });

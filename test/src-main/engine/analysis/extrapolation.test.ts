@@ -1,23 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { initBackend } from '../../../../src-main/engine/backend';
-import { datasetFromArrays } from '../../../../src-main/data/dataset';
 import { evaluationSet, rolloutGrid, truthOnGrid } from '../../../../src-main/engine/analysis/evaluationSet';
 import { extrapolation } from '../../../../src-main/engine/analysis/extrapolation';
 import { rolloutFlow } from '../../../../src-main/engine/analysis/rollout';
 import { knownSystem } from '../../../../src-main/engine/analysis/systems';
-import { greatCircle } from '../../../../src-main/data/generators/sphere';
-import { equatorialStates, sphereFlow } from './fixtures';
-
-/** Exact great circles from the equatorial states at times 0, 0.25, ..., 1. */
-function sphereTrajectories(n: number) {
-  const y0 = equatorialStates(n);
-  const times = [0, 0.25, 0.5, 0.75, 1];
-  const data = Array.from({ length: n }, (_, b) => times.flatMap((t) => Array.from(greatCircle(y0.subarray(6 * b, 6 * b + 6), t)))).flat();
-  return datasetFromArrays(
-    { trajectories: { dtype: 'float64', shape: [n, 5, 6], data: Float64Array.from(data) }, times: { dtype: 'float64', shape: [n, 5], data: Float64Array.from(Array.from({ length: n }, () => times).flat()) } },
-    'circles.npz',
-  );
-}
+import { sphereFlow, sphereTrajectories } from './fixtures';
 
 describe('extrapolation', () => {
   it('the exact sphere model stays on the truth past the data; a coarse solver error grows with time', async () => {

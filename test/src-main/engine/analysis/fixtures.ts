@@ -1,5 +1,7 @@
 /** Shared fixtures of the analysis tests: the exact sphere model and states whose geodesics stay away from the chart's poles. */
 import * as tf from '@tensorflow/tfjs-core';
+import { datasetFromArrays, type Dataset } from '../../../../src-main/data/dataset';
+import { greatCircle } from '../../../../src-main/data/generators/sphere';
 import { sphereDecoder, sphereEncoder, sphereMetric } from '../../../../src-main/engine/geometry/analytic/sphere';
 import { TangentBundleModel } from '../../../../src-main/engine/models/ngfTangentBundle';
 import { bundleFlow, type ModelFlow } from '../../../../src-main/engine/analysis/flow';
@@ -23,6 +25,17 @@ export function equatorialStates(n: number): Float32Array {
     out.set([st * cp, st * sp, ct, a * ct * cp - b * sp, a * ct * sp + b * cp, -a * st], i * 6);
   }
   return out;
+}
+
+/** A trajectories dataset 'circles.npz': exact great circles from n equatorial states at times 0, 0.25, ..., 1. */
+export function sphereTrajectories(n: number): Dataset {
+  const y0 = equatorialStates(n);
+  const times = [0, 0.25, 0.5, 0.75, 1];
+  const data = Array.from({ length: n }, (_, b) => times.flatMap((t) => Array.from(greatCircle(y0.subarray(6 * b, 6 * b + 6), t)))).flat();
+  return datasetFromArrays(
+    { trajectories: { dtype: 'float64', shape: [n, 5, 6], data: Float64Array.from(data) }, times: { dtype: 'float64', shape: [n, 5], data: Float64Array.from(Array.from({ length: n }, () => times).flat()) } },
+    'circles.npz',
+  );
 }
 
 export const asTensor = (values: Float32Array, dim: number) => tf.tensor2d(values, [values.length / dim, dim]);

@@ -8,7 +8,7 @@
  */
 import { defineGenerator, type DynamicalSystem } from './generator';
 import { integrateDopri5 } from './ode64';
-import { onCircle } from './spring';
+import { circleRadiusParams, onCircle } from './spring';
 
 export function pendulumEnergy(z: ArrayLike<number>): number {
   return 3 * (1 - Math.cos(z[0]!)) + z[1]! ** 2;
@@ -22,10 +22,7 @@ const pendulum: DynamicalSystem = {
   name: 'pendulum',
   description: 'Ideal pendulum H = 3(1 - cos q) + p^2, state (q, p) (Hamiltonian-NN toy task)',
   stateLabels: ['q', 'p'],
-  params: [
-    { name: 'radiusMin', label: 'Radius min', description: 'initial |(q, p)| uniform in [radiusMin, radiusMax]', kind: 'number', default: 1.3, min: 0, max: 100 },
-    { name: 'radiusMax', label: 'Radius max', description: 'upper end of the initial |(q, p)|', kind: 'number', default: 2.3, min: 0, max: 100 },
-  ],
+  params: circleRadiusParams(1.3, 2.3),
   defaults: { n: 50, format: 'trajectories', points: 45, tEnd: 3 },
   sampleInitial: (random, params) => onCircle(random, params, 'pendulum'),
   solve: (z0, times) => integrateDopri5((_t, z) => pendulumField(z), z0, times, { rtol: 1e-10, atol: 1e-12 }),

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { run } from '../../../src-main/cli/commands/generate';
 import { loadDataset } from '../../../src-main/data/datasetFile';
 import type { TrajectoriesDataset } from '../../../src-main/data/dataset';
 import { captureConsole } from './captureConsole';
+import { runCli } from './runCli';
 
 describe('ngf generate', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ngf-generate-'));
@@ -46,14 +46,14 @@ describe('ngf generate', () => {
     expect(errors.join('\n')).toMatch(message);
   });
 
-  it('is wired into the ngf dispatcher (exit codes through npm run ngf)', () => {
+  it('is wired into the ngf dispatcher (exit codes through npm run ngf)', async () => {
     const out = join(dir, 'spring.npz');
-    const ok = spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/index.ts', 'generate', 'spring', '--out', out, '--n', '3'], { encoding: 'utf8' });
-    expect(ok.status).toBe(0);
+    const ok = await runCli(['generate', 'spring', '--out', out, '--n', '3']);
+    expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/wrote .*spring\.npz: spring, trajectories \(n 3, T 30, D 2/);
     expect(readFileSync(out).subarray(0, 2).toString()).toBe('PK');
-    const bad = spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/index.ts', 'generate', 'comet', '--out', out], { encoding: 'utf8' });
-    expect(bad.status).toBe(2);
+    const bad = await runCli(['generate', 'comet', '--out', out]);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/unknown kind 'comet'/);
   });
 });

@@ -1,23 +1,10 @@
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
 import { run } from '../../../../src-main/cli/commands/eval';
+import { runCli as ngf } from '../runCli';
 
-const execFileAsync = promisify(execFile);
 const NGF = path.resolve('../shared/reference/ngf');
 const MODEL_A = path.join(NGF, 'models', 'master_thesis', 'toy-problem_model-A.eqx');
-
-/** Runs the CLI as a child process; resolves with exit code, stdout and stderr. */
-async function ngf(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await execFileAsync('npx', ['tsx', 'src-main/cli/index.ts', ...args], { timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
 
 describe('ngf eval', () => {
   it('prints one JSON object with the NGF figures for both dataset formats', async () => {

@@ -3,9 +3,10 @@
  *
  * Toy model A's architecture at batch 512 (input/target loss, 49 RK4 steps, Adam), one optimizer
  * step per sample of the timing, one thread (and once with the fast kernel's batch split over two,
- * NGF_FAST_THREADS=2; TF.js stays on one). Each configuration runs in its own process
- * (./ngfFastStep.ts) so that its peak RSS is its own. When Debian's PyTorch is installed
- * (`apt-get install -y python3-torch`), the peer (../shared/peers/ngf_torch.py) runs in the same
+ * NGF_FAST_THREADS=2; TF.js stays on one; and once data-parallel over two shard workers, each a
+ * whole single-threaded replica: src-main/engine/training/dataParallel.ts). Each configuration runs
+ * in its own process (./ngfFastStep.ts) so that its peak RSS is its own. When Debian's PyTorch is
+ * installed (`apt-get install -y python3-torch`), the peer (../shared/peers/ngf_torch.py) runs in the same
  * invocation, before and after each of ours, and each ratio uses the mean of the two peer rates
  * around it: these machines are shared and noisy, so only ratios taken side by side mean anything.
  */
@@ -18,13 +19,17 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const PEER = path.resolve(root, '../shared/peers/ngf_torch.py');
 const PYTHON = '/usr/bin/python3';
-/** threads: the fast kernel's (NGF_FAST_THREADS); TF.js itself always runs on one. */
+/**
+ * threads: the fast kernel's (NGF_FAST_THREADS); TF.js itself always runs on one per replica.
+ * shards: data-parallel shard workers (1: one replica on the bench's own thread).
+ */
 const CONFIGS = [
-  { backend: 'wasm', path: 'fast', threads: 1, repeats: 5 },
-  { backend: 'cpu', path: 'fast', threads: 1, repeats: 5 },
-  { backend: 'wasm', path: 'fast', threads: 2, repeats: 5 },
-  { backend: 'wasm', path: 'op-by-op', threads: 1, repeats: 3 },
-  { backend: 'cpu', path: 'op-by-op', threads: 1, repeats: 1 },
+  { backend: 'wasm', path: 'fast', threads: 1, shards: 1, repeats: 5 },
+  { backend: 'cpu', path: 'fast', threads: 1, shards: 1, repeats: 5 },
+  { backend: 'wasm', path: 'fast', threads: 2, shards: 1, repeats: 5 },
+  { backend: 'wasm', path: 'fast', threads: 1, shards: 2, repeats: 5 },
+  { backend: 'wasm', path: 'op-by-op', threads: 1, shards: 1, repeats: 3 },
+  { backend: 'cpu', path: 'op-by-op', threads: 1, shards: 1, repeats: 1 },
 ] as const;
 
 interface Figures {
@@ -42,8 +47,8 @@ function lastJsonLine(what: string, result: ReturnType<typeof spawnSync>): Figur
   }
 }
 
-function ours(backend: string, pathName: string, threads: number, repeats: number): Figures {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'ngfFastStep.ts'), backend, pathName, String(repeats)], {
+function ours(backend: string, pathName: string, threads: number, shards: number, repeats: number): Figures {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'ngfFastStep.ts'), backend, pathName, String(repeats), String(shards)], {
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, NGF_FAST_THREADS: String(threads) },
@@ -76,9 +81,9 @@ const bench: Benchmark = {
     const peers: (Figures | null)[] = [peer()];
     const ratios: Record<string, number> = {};
     for (const c of CONFIGS) {
-      process.stderr.write(`  ngfFast: ${c.backend} ${c.path} ${c.threads} thread(s)...\n`);
-      const key = `${c.backend}_${c.path}${c.threads > 1 ? `_${c.threads}threads` : ''}`;
-      const figuresOfRun = ours(c.backend, c.path, c.threads, c.repeats);
+      process.stderr.write(`  ngfFast: ${c.backend} ${c.path} ${c.threads} thread(s), ${c.shards} shard(s)...\n`);
+      const key = `${c.backend}_${c.path}${c.threads > 1 ? `_${c.threads}threads` : ''}${c.shards > 1 ? `_${c.shards}shards` : ''}`;
+      const figuresOfRun = ours(c.backend, c.path, c.threads, c.shards, c.repeats);
       peers.push(peer());
       const [before, after] = peers.slice(-2);
       if (before && after) {

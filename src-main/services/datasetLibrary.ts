@@ -138,10 +138,11 @@ export class DatasetLibrary {
     return info;
   }
 
+  /** Stores the bytes as <folder>/<content hash>/<name>: files never clash, and the name stays the user's. */
   private writeFile(name: string, bytes: Uint8Array): string {
-    mkdirSync(this.folder, { recursive: true });
-    const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 12);
-    const path = join(this.folder, `${hash}-${name}`);
+    const folder = join(this.folder, createHash('sha256').update(bytes).digest('hex').slice(0, 12));
+    mkdirSync(folder, { recursive: true });
+    const path = join(folder, name);
     if (!existsSync(path)) writeFileSync(path, bytes);
     return path;
   }

@@ -48,16 +48,24 @@ export interface GeodesicOptions {
   solver?: FixedStepSolverName;
 }
 
+/**
+ * The geodesic field of `metric` for one integration: the metric's parameter-derived tensors are
+ * built once (MetricField.prepared) rather than at every evaluation, and freed with this tidy scope.
+ */
+function integrateOnce<T extends tf.Tensor>(metric: MetricField, integrate: (field: VectorField) => T): T {
+  return tf.tidy(() => integrate(geodesicField(metric.prepared?.() ?? metric)));
+}
+
 /** exp(z, t): the end point [B, 2m] of the geodesic flow from z [B, 2m] after time t. */
 export function expMap(metric: MetricField, z: tf.Tensor2D, options: GeodesicOptions): tf.Tensor2D {
   checkBundlePoints(metric, z, 'expMap');
-  return integrateFixed(geodesicField(metric), z, { t1: options.t, steps: options.steps, solver: options.solver, output: 'final' });
+  return integrateOnce(metric, (field) => integrateFixed(field, z, { t1: options.t, steps: options.steps, solver: options.solver, output: 'final' }));
 }
 
 /** The whole geodesic from z: [B, steps + 1, 2m], z first. */
 export function geodesic(metric: MetricField, z: tf.Tensor2D, options: GeodesicOptions): tf.Tensor3D {
   checkBundlePoints(metric, z, 'geodesic');
-  return integrateFixed(geodesicField(metric), z, { t1: options.t, steps: options.steps, solver: options.solver, output: 'trajectory' });
+  return integrateOnce(metric, (field) => integrateFixed(field, z, { t1: options.t, steps: options.steps, solver: options.solver, output: 'trajectory' }));
 }
 
 /**

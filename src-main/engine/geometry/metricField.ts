@@ -24,6 +24,13 @@ export interface MetricField {
   metric(x: tf.Tensor2D): tf.Tensor3D;
   /** g(x) and its exact first derivatives. */
   metricWithDerivatives(x: tf.Tensor2D): MetricWithDerivatives;
+  /**
+   * Optional: the same metric with whatever its evaluations derive from its parameters alone (a
+   * network's rearranged weights) built once, now, in the caller's tidy scope. For a caller that
+   * evaluates it many times with the parameters unchanged (one ODE integration); valid, and still
+   * differentiable with respect to the parameters, until that scope ends.
+   */
+  prepared?(): MetricField;
 }
 
 /** Throws unless x is [B, m] for this metric. */

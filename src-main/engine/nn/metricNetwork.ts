@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { constantMatrix } from '../geometry/linalg';
 import { checkPoints, type MetricField, type MetricWithDerivatives } from '../geometry/metricField';
 import { matMulConstant } from './matMul';
-import { createMlp, mlpForward, mlpJacobian, type Mlp } from './mlp';
+import { createMlp, mlpForward, mlpJacobian, sigmoidFormLayers, type Mlp, type SigmoidFormLayer } from './mlp';
 import type { Parameter } from './parameters';
 
 export const METRIC_KINDS = ['NN_metric', 'NN_metric_regularized'] as const;
@@ -89,19 +89,20 @@ function wrap(config: MetricNetworkConfig, mlp: Mlp): MetricNetwork {
     return regularized ? (tf.add(LLt, constants.identity) as tf.Tensor2D) : LLt;
   };
 
-  const metric = (x: tf.Tensor2D): tf.Tensor3D => {
+  /** g(x) with the MLP's sigmoid-form layers `layers` (built per call if not given). */
+  const metricOf = (layers?: readonly SigmoidFormLayer[]) => (x: tf.Tensor2D): tf.Tensor3D => {
     checkPoints(network, x);
     return tf.tidy(() => {
-      const l = entriesOfL(mlpForward(mlp, x));
+      const l = entriesOfL(mlpForward(mlp, x, layers));
       return tf.reshape(gram(tf.mul(matMulConstant(l, constants.left), matMulConstant(l, constants.right))), [x.shape[0], m, m]) as tf.Tensor3D;
     });
   };
 
-  const metricWithDerivatives = (x: tf.Tensor2D): MetricWithDerivatives => {
+  const metricWithDerivativesOf = (layers?: readonly SigmoidFormLayer[]) => (x: tf.Tensor2D): MetricWithDerivatives => {
     checkPoints(network, x);
     const B = x.shape[0];
     return tf.tidy(() => {
-      const { y: c, dy: dc } = mlpJacobian(mlp, x); // [B, P], [m, B, P]
+      const { y: c, dy: dc } = mlpJacobian(mlp, x, layers); // [B, P], [m, B, P]
       const l = entriesOfL(c);
       const lRight = matMulConstant(l, constants.right);
       const g = gram(tf.mul(matMulConstant(l, constants.left), lRight));
@@ -116,7 +117,11 @@ function wrap(config: MetricNetworkConfig, mlp: Mlp): MetricNetwork {
   };
 
   const dispose = () => tf.dispose([...Object.values(constants), ...mlp.parameters.map((p) => p.variable)]);
-  const network: MetricNetwork = { dim: m, metric, metricWithDerivatives, parameters: mlp.parameters, dispose };
+  const prepared = (): MetricField => {
+    const layers = sigmoidFormLayers(mlp);
+    return { dim: m, metric: metricOf(layers), metricWithDerivatives: metricWithDerivativesOf(layers) };
+  };
+  const network: MetricNetwork = { dim: m, metric: metricOf(), metricWithDerivatives: metricWithDerivativesOf(), prepared, parameters: mlp.parameters, dispose };
   return network;
 }
 

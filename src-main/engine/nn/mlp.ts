@@ -104,7 +104,21 @@ function checkInput(mlp: Mlp, x: tf.Tensor, what: string): void {
  * Each layer is u = s_prev weight + bias with weight [in, out] (already transposed, so the product
  * is a plain matMul) and `activated` telling whether sigmoid follows.
  */
-function sigmoidFormLayers(mlp: Mlp): { weight: tf.Tensor2D; bias: tf.Tensor1D; activated: boolean }[] {
+export interface SigmoidFormLayer {
+  /** [in, out] */
+  weight: tf.Tensor2D;
+  /** [out] */
+  bias: tf.Tensor1D;
+  activated: boolean;
+}
+
+/**
+ * The sigmoid-form layers of `mlp`, built from its variables now. A caller that evaluates the MLP
+ * many times with the same parameters (every stage of an ODE integration) builds them once and
+ * passes them to mlpForward / mlpTangents / mlpJacobian; they stay differentiable with respect to
+ * the variables and live in the caller's tidy scope.
+ */
+export function sigmoidFormLayers(mlp: Mlp): SigmoidFormLayer[] {
   return mlp.layers.map((layer, l) => {
     const activated = isActivated(mlp, l);
     const outScale = activated ? 2 : 1; // u = 2h before a sigmoid, h itself otherwise
@@ -121,12 +135,12 @@ function outputOf(mlp: Mlp, last: tf.Tensor2D): tf.Tensor2D {
   return mlp.finalTanh ? (tf.sub(tf.mul(last, 2), 1) as tf.Tensor2D) : last;
 }
 
-/** y = MLP(x) for x [B, in]. */
-export function mlpForward(mlp: Mlp, x: tf.Tensor2D): tf.Tensor2D {
+/** y = MLP(x) for x [B, in]; `layers`: sigmoidFormLayers(mlp) if already built. */
+export function mlpForward(mlp: Mlp, x: tf.Tensor2D, layers?: readonly SigmoidFormLayer[]): tf.Tensor2D {
   checkInput(mlp, x, 'input');
   return tf.tidy(() => {
     let s: tf.Tensor2D = x;
-    for (const { weight, bias, activated } of sigmoidFormLayers(mlp)) {
+    for (const { weight, bias, activated } of layers ?? sigmoidFormLayers(mlp)) {
       const u = matMulPlain(s, weight, bias);
       s = activated ? tf.sigmoid(u) : u;
     }
@@ -149,32 +163,40 @@ export type MlpTangents = {
  * flattened to [K*B, width] rows for the matMuls) so that the per-sample factor s (1 - s) [B, width]
  * multiplies them by plain trailing-axis broadcasting.
  */
-export function mlpTangents(mlp: Mlp, x: tf.Tensor2D, dx: tf.Tensor3D): MlpTangents {
+export function mlpTangents(mlp: Mlp, x: tf.Tensor2D, dx: tf.Tensor3D, layers?: readonly SigmoidFormLayer[]): MlpTangents {
   checkInput(mlp, x, 'input');
   const [K, B, n] = dx.shape;
   if (B !== x.shape[0] || n !== mlp.sizes[0]) {
     throw new Error(`MLP tangents: expected [K, ${x.shape[0]}, ${mlp.sizes[0]}], got [${dx.shape.join(', ')}]`);
   }
-  return tf.tidy(() => {
-    let s: tf.Tensor2D = x;
-    let ds = tf.reshape(dx, [K * B, n]) as tf.Tensor2D;
-    for (const { weight, bias, activated } of sigmoidFormLayers(mlp)) {
-      const u = matMulPlain(s, weight, bias);
-      const du = matMulPlain(ds, weight);
-      if (activated) {
-        s = tf.sigmoid(u);
-        const slope = tf.mul(s, tf.sub(1, s)); // d sigmoid(u) / du, the same for all K directions
-        const width = weight.shape[1];
-        ds = K === 1 ? (tf.mul(du, slope) as tf.Tensor2D) : (tf.reshape(tf.mul(tf.reshape(du, [K, B, width]), slope), [K * B, width]) as tf.Tensor2D);
-      } else {
-        s = u;
-        ds = du;
-      }
+  return tf.tidy(() => pushTangents(mlp, x, K, layers ?? sigmoidFormLayers(mlp), { ds0: tf.reshape(dx, [K * B, n]) as tf.Tensor2D }));
+}
+
+/**
+ * The forward pass of mlpTangents, starting from the tangents ds0 [K*B, in] of the input or, for
+ * the Jacobian, from the first layer's tangent du0 [K, 1, width_1] (the same for every sample).
+ */
+function pushTangents(mlp: Mlp, x: tf.Tensor2D, K: number, layers: readonly SigmoidFormLayer[], start: { ds0: tf.Tensor2D } | { du0: tf.Tensor3D }): MlpTangents {
+  const B = x.shape[0];
+  let s: tf.Tensor2D = x;
+  let ds = 'ds0' in start ? start.ds0 : null;
+  for (const { weight, bias, activated } of layers) {
+    const width = weight.shape[1];
+    const u = matMulPlain(s, weight, bias);
+    // [K*B, width], or [K, 1, width] for the Jacobian's first layer.
+    const du = ds ? matMulPlain(ds, weight) : (start as { du0: tf.Tensor3D }).du0;
+    if (activated) {
+      s = tf.sigmoid(u);
+      const slope = tf.mul(s, tf.sub(1, s)); // d sigmoid(u) / du, the same for all K directions
+      ds = K === 1 && ds ? (tf.mul(du, slope) as tf.Tensor2D) : (tf.reshape(tf.mul(tf.reshape(du, [K, -1, width]), slope), [K * B, width]) as tf.Tensor2D);
+    } else {
+      s = u;
+      ds = (ds ? du : tf.reshape(tf.broadcastTo(du, [K, B, width]), [K * B, width])) as tf.Tensor2D;
     }
-    const out = mlp.sizes[mlp.sizes.length - 1]!;
-    // A final tanh = 2 sigmoid - 1 doubles the tangent.
-    return { y: outputOf(mlp, s), dy: tf.reshape(mlp.finalTanh ? tf.mul(ds, 2) : ds, [K, B, out]) as tf.Tensor3D };
-  }) as MlpTangents;
+  }
+  const out = mlp.sizes[mlp.sizes.length - 1]!;
+  // A final tanh = 2 sigmoid - 1 doubles the tangent.
+  return { y: outputOf(mlp, s), dy: tf.reshape(mlp.finalTanh ? tf.mul(ds!, 2) : ds!, [K, B, out]) as tf.Tensor3D };
 }
 
 /** The m unit directions for a batch of B points, direction-major: e[a, b] = e_a, [m, B, m]. */
@@ -184,8 +206,17 @@ export function unitDirections(m: number, B: number): tf.Tensor3D {
   return tf.tensor3d(values, [m, B, m]);
 }
 
-/** y = MLP(x) and the full Jacobian as dy [in, B, out], dy[a, b] = dy/dx_a at x_b. */
-export function mlpJacobian(mlp: Mlp, x: tf.Tensor2D): MlpTangents {
+/**
+ * y = MLP(x) and the full Jacobian as dy [in, B, out], dy[a, b] = dy/dx_a at x_b; `layers`:
+ * sigmoidFormLayers(mlp) if already built. The first layer's tangent for unit direction e_a is row
+ * a of its weight at every sample, so it is a broadcast rather than a product with the directions.
+ */
+export function mlpJacobian(mlp: Mlp, x: tf.Tensor2D, layers?: readonly SigmoidFormLayer[]): MlpTangents {
   checkInput(mlp, x, 'input');
-  return tf.tidy(() => mlpTangents(mlp, x, unitDirections(mlp.sizes[0]!, x.shape[0]))) as MlpTangents;
+  const n = x.shape[1];
+  return tf.tidy(() => {
+    const sigmoidForm = layers ?? sigmoidFormLayers(mlp);
+    const first = sigmoidForm[0]!.weight; // [in, width]
+    return pushTangents(mlp, x, n, sigmoidForm, { du0: tf.reshape(first, [n, 1, first.shape[1]]) as tf.Tensor3D });
+  }) as MlpTangents;
 }

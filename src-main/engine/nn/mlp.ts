@@ -199,13 +199,6 @@ function pushTangents(mlp: Mlp, x: tf.Tensor2D, K: number, layers: readonly Sigm
   return { y: outputOf(mlp, s), dy: tf.reshape(mlp.finalTanh ? tf.mul(ds!, 2) : ds!, [K, B, out]) as tf.Tensor3D };
 }
 
-/** The m unit directions for a batch of B points, direction-major: e[a, b] = e_a, [m, B, m]. */
-export function unitDirections(m: number, B: number): tf.Tensor3D {
-  const values = new Float32Array(m * B * m);
-  for (let a = 0; a < m; a++) for (let b = 0; b < B; b++) values[(a * B + b) * m + a] = 1;
-  return tf.tensor3d(values, [m, B, m]);
-}
-
 /**
  * y = MLP(x) and the full Jacobian as dy [in, B, out], dy[a, b] = dy/dx_a at x_b; `layers`:
  * sigmoidFormLayers(mlp) if already built. The first layer's tangent for unit direction e_a is row

@@ -155,30 +155,19 @@ export const NGF_FIELDS: readonly FieldSpec[] = [
   }),
 ];
 
+/** The hidden-layer nonlinearity of the baselines' MLPs (tanh by default). */
+const activation = (help: string): FieldSpec => ({ kind: 'choice', key: 'activation', label: 'Activation', help, default: 'tanh', options: ACTIVATION_OPTIONS });
+
 export const HNN_FIELDS: readonly FieldSpec[] = [
   layers('hiddenSizes', 'Hidden layers', 'Hidden widths of the MLP that outputs H(q, p).', [200, 200]),
-  {
-    kind: 'choice',
-    key: 'activation',
-    label: 'Activation',
-    help: 'Nonlinearity of the hidden layers; it must be twice differentiable for training.',
-    default: 'tanh',
-    options: ACTIVATION_OPTIONS,
-  },
+  activation('Nonlinearity of the hidden layers; it must be twice differentiable for training.'),
   { kind: 'choice', key: 'solver', label: 'Solver', help: 'Fixed-step solver for rollouts.', default: 'rk4', options: FIXED_STEP_SOLVERS },
   stepsPerInterval,
 ];
 
 export const NODE_FIELDS: readonly FieldSpec[] = [
   layers('hiddenSizes', 'Hidden layers', 'Hidden widths of the MLP f in dz/dt = f(z).', [64, 64]),
-  {
-    kind: 'choice',
-    key: 'activation',
-    label: 'Activation',
-    help: 'Nonlinearity of the hidden layers.',
-    default: 'tanh',
-    options: ACTIVATION_OPTIONS,
-  },
+  activation('Nonlinearity of the hidden layers.'),
   { kind: 'choice', key: 'solver', label: 'Solver', help: 'Fixed-step solver for training and rollouts.', default: 'rk4', options: FIXED_STEP_SOLVERS },
   stepsPerInterval,
 ];

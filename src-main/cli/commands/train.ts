@@ -4,7 +4,7 @@
  *
  * With --json, stdout gets one JSON object per epoch ({"type": "epoch", ...}) and a final one
  * ({"type": "result", ...}: the test-set figures reconstruction_mse, prediction_mse,
- * latent_prediction_mse, loss, n_samples, as `eval` prints them, plus backend, epochs, steps,
+ * latent_prediction_mse, loss, n_samples, as `eval` prints them, plus backend, threads, epochs, steps,
  * seconds, checkpoint). Without it, one line per epoch. Ctrl-C stops after the current step and
  * still saves. Exit codes: 0 trained (or cancelled), 1 training failed, 2 bad usage.
  */
@@ -30,9 +30,10 @@ const HELP = `usage: npm run ngf -- train --model ngf|hnn|node --dataset TRAIN.n
   --resume               continue the checkpoint in --out
   --true-field KIND      derivative matching (hnn): dz/dt from this generator's true field
   --backend B            cpu | wasm | auto (default: NGF_BACKEND or auto)
+  --threads N            CPU threads for the NGF's fused geodesic kernel (default: NGF_FAST_THREADS, else 2 on 2+ cores)
   --json                 machine-readable output (one JSON object per line)`;
 
-const VALUE_OPTIONS = ['--model', '--dataset', '--test', '--test-fraction', '--epochs', '--batch-size', '--lr', '--seed', '--config', '--out', '--true-field', '--backend'];
+const VALUE_OPTIONS = ['--model', '--dataset', '--test', '--test-fraction', '--epochs', '--batch-size', '--lr', '--seed', '--config', '--out', '--true-field', '--backend', '--threads'];
 
 async function parseArgs(args: string[]): Promise<{ spec: TrainingJobSpec; json: boolean }> {
   const parsed = parseOptions('train', args, { values: VALUE_OPTIONS, flags: ['--json', '--resume'] });
@@ -70,6 +71,8 @@ async function parseArgs(args: string[]): Promise<{ spec: TrainingJobSpec; json:
   if (values.has('--test-fraction')) spec.testFraction = num('--test-fraction', 0, false);
   if (values.has('--out')) spec.checkpointDir = path.resolve(values.get('--out')!);
   if (values.has('--true-field')) spec.trueField = values.get('--true-field')!;
+  const threads = readNumber('train', parsed, '--threads', { integer: true, min: 1 });
+  if (threads !== undefined) spec.threads = threads;
   return { spec, json: parsed.flags.has('--json') };
 }
 
@@ -127,13 +130,14 @@ export async function run(args: string[]): Promise<number> {
       train_loss: result.train?.loss ?? null,
       test_loss: result.test?.loss ?? null,
       backend: result.backend,
+      threads: result.threads,
       epochs: result.epochs,
       steps: result.steps,
       seconds: result.seconds,
       checkpoint: result.checkpointDir,
     };
     if (json) console.log(JSON.stringify(final));
-    else console.log(`${result.status}: ${result.epochs} epochs, ${result.steps} steps in ${result.seconds.toFixed(1)} s on ${result.backend}` + (result.evaluation ? `; test prediction MSE ${result.evaluation.prediction_mse.toExponential(4)}` : '') + (result.checkpointDir ? `; checkpoint ${result.checkpointDir}` : ''));
+    else console.log(`${result.status}: ${result.epochs} epochs, ${result.steps} steps in ${result.seconds.toFixed(1)} s on ${result.backend} (${result.threads} kernel thread${result.threads === 1 ? '' : 's'})` + (result.evaluation ? `; test prediction MSE ${result.evaluation.prediction_mse.toExponential(4)}` : '') + (result.checkpointDir ? `; checkpoint ${result.checkpointDir}` : ''));
     return 0;
   } catch (err) {
     console.error(`train: ${err instanceof Error ? err.message : String(err)}`);

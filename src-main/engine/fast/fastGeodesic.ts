@@ -17,6 +17,7 @@
  * NGF_FAST_THREADS=n splits each call's batch over n threads (default 1).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { availableParallelism } from 'node:os';
 import type { GeodesicOptions } from '../geometry/geodesic';
 import { metricLayerSizes, type MetricNetworkConfig } from '../nn/metricNetwork';
 import type { Parameter } from '../nn/parameters';
@@ -24,10 +25,14 @@ import { perRowTime } from '../ode/inputs';
 import { fastKernelSupported, GeodesicRk4Kernel, type MetricNetworkShape } from './kernel';
 
 export interface FastGeodesicFlow {
+  /** Threads each call's batch is split over. */
+  readonly threads: number;
   /** exp(z, t) [B, 2m] by the fused kernel, or null where the fast path does not apply. */
   exp(z: tf.Tensor2D, options: GeodesicOptions): tf.Tensor2D | null;
   /** The whole geodesic [B, steps + 1, 2m] by the fused kernel, or null where it does not apply. */
   geodesic(z: tf.Tensor2D, options: GeodesicOptions): tf.Tensor3D | null;
+  /** Ends the kernel's helper threads (a later call starts new ones). */
+  dispose(): void;
 }
 
 const FAST_BACKENDS = new Set(['cpu', 'wasm']);
@@ -85,12 +90,21 @@ function stepSizes(t: tf.Tensor1D | number, batch: number, steps: number): Float
   return Float32Array.from(rows.dataSync(), (ti) => ti / steps);
 }
 
-/** Kernel threads from NGF_FAST_THREADS (default 1), or an error naming the bad value. */
-export function fastThreadsFromEnvironment(value = process.env.NGF_FAST_THREADS): number {
-  if (value === undefined || value === '') return 1;
+/** Kernel threads from NGF_FAST_THREADS (`fallback` when unset), or an error naming the bad value. */
+export function fastThreadsFromEnvironment(value = process.env.NGF_FAST_THREADS, fallback = 1): number {
+  if (value === undefined || value === '') return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`NGF_FAST_THREADS must be a whole number from 1 to 64, got '${value}'`);
   return n;
+}
+
+/**
+ * Kernel threads for a training run: NGF_FAST_THREADS when set, else one per core up to 2. Two is
+ * what was measured (README, Fast path: 1.6-1.7x one thread on an idle 2-core machine); TF.js's part
+ * of the step stays on one thread, so more threads pay less and less.
+ */
+export function trainingThreads(): number {
+  return fastThreadsFromEnvironment(process.env.NGF_FAST_THREADS, Math.min(2, availableParallelism()));
 }
 
 /**
@@ -140,7 +154,12 @@ export function createFastGeodesicFlow(
   };
 
   return {
+    threads,
     exp: (z, options) => run(z, options, false) as tf.Tensor2D | null,
     geodesic: (z, options) => run(z, options, true) as tf.Tensor3D | null,
+    dispose: () => {
+      kernel?.dispose();
+      kernel = null;
+    },
   };
 }

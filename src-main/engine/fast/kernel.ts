@@ -69,6 +69,8 @@ export function fastKernelSupported(): boolean {
 interface Executor {
   start(fn: KernelFunction, args: readonly number[]): void;
   wait(): number;
+  /** Ends the helper thread, if any. */
+  close(): void;
 }
 
 function localExecutor(memory: WebAssembly.Memory): Executor {
@@ -77,6 +79,7 @@ function localExecutor(memory: WebAssembly.Memory): Executor {
   return {
     start: (fn, args) => void (result = exports[fn](...args) ?? 0),
     wait: () => result,
+    close: () => {},
   };
 }
 
@@ -127,6 +130,7 @@ function threadExecutor(memory: WebAssembly.Memory): Executor {
       if (flags[2] !== 0) throw new Error('geodesic kernel: the helper thread trapped (out of memory?)');
       return slots[15]!;
     },
+    close: () => void worker.terminate(),
   };
 }
 
@@ -171,6 +175,7 @@ export class GeodesicRk4Kernel {
   /** Thread shards first, the calling thread's last (it starts after the others are under way). */
   private readonly shards: Shard[];
   private readonly heapBase: number;
+  private disposed = false;
 
   /** `threads` >= 1 instances; all but one run on helper threads, each on its part of the batch. */
   constructor(threads = 1) {
@@ -188,6 +193,11 @@ export class GeodesicRk4Kernel {
   private call(shard: Shard, fn: KernelFunction, args: readonly number[]): number {
     shard.run.start(fn, args);
     return shard.run.wait();
+  }
+
+  /** A disposed kernel's helper threads are gone: waiting on them would block for ever. */
+  private checkOpen(): void {
+    if (this.disposed) throw new Error('geodesic kernel: used after dispose()');
   }
 
   private layout(shape: MetricNetworkShape, rows: number, steps: number, trajectory: boolean): Layout {
@@ -244,6 +254,7 @@ export class GeodesicRk4Kernel {
 
   /** The geodesics from z0 ([B, 2m]) with per-sample step h ([B]) for `steps` RK4 steps. */
   forward(shape: MetricNetworkShape, weights: Float32Array, z0: Float32Array, h: Float32Array, steps: number, trajectory: boolean): GeodesicRun {
+    this.checkOpen();
     const d = 2 * shape.sizes[0]!;
     const B = h.length;
     const T = steps + 1;
@@ -285,6 +296,7 @@ export class GeodesicRk4Kernel {
     outBar: Float32Array | null,
     trajectoryBar: Float32Array | null,
   ): GeodesicGradients {
+    this.checkOpen();
     const d = 2 * shape.sizes[0]!;
     const B = h.length;
     const T = steps + 1;
@@ -324,8 +336,15 @@ export class GeodesicRk4Kernel {
     return { z0, weights: grads };
   }
 
+  /** Ends the helper threads; the kernel is unusable afterwards. */
+  dispose(): void {
+    this.disposed = true;
+    for (const shard of this.shards) shard.run.close();
+  }
+
   /** The kernel's tanh on xs (for testing its accuracy). */
   tanh(xs: Float32Array): Float32Array {
+    this.checkOpen();
     const shard = this.shards[this.shards.length - 1]!;
     const n = Math.ceil(xs.length / 4) * 4;
     const base = this.heapBase;

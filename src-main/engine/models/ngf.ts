@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { validateModelConfig, type NgfConfig } from '../../../src-shared/hyperparams';
 import { formatIssues } from '../../../src-shared/validation';
-import { createFastGeodesicFlow } from '../fast/fastGeodesic';
+import { createFastGeodesicFlow, fastThreadsFromEnvironment, type FastGeodesicFlow } from '../fast/fastGeodesic';
 import { createDiffeomorphism, type DiffeomorphismKind } from '../nn/diffeomorphism';
 import { createMetricNetwork, type MetricKind, type MetricNetwork } from '../nn/metricNetwork';
 import type { Parameter } from '../nn/parameters';
@@ -48,6 +48,7 @@ export class NeuralGeodesicFlow implements Model {
   readonly bundle: TangentBundleModel;
   readonly parameters: readonly Parameter[];
   private readonly metricNetwork: MetricNetwork;
+  private readonly fastFlow: FastGeodesicFlow;
 
   constructor(rawConfig: unknown, init: ModelInit) {
     const config = resolveNgfConfig(rawConfig);
@@ -70,8 +71,8 @@ export class NeuralGeodesicFlow implements Model {
     const metricConfig = { kind: METRIC_KIND_OF[config.metric], dim: m, hiddenSizes: config.metricHidden };
     this.metricNetwork = createMetricNetwork(metricConfig, 'ngf', 'g', init.seed + 2);
     // The fused WebAssembly geodesic (../fast) where it applies, the op-by-op one otherwise.
-    const fastFlow = createFastGeodesicFlow(metricConfig, this.metricNetwork.parameters);
-    this.bundle = new TangentBundleModel({ psi, phi, metric: this.metricNetwork, fastFlow });
+    this.fastFlow = createFastGeodesicFlow(metricConfig, this.metricNetwork.parameters, init.threads ?? fastThreadsFromEnvironment());
+    this.bundle = new TangentBundleModel({ psi, phi, metric: this.metricNetwork, fastFlow: this.fastFlow });
     this.parameters = [...psi.parameters, ...phi.parameters, ...this.metricNetwork.parameters];
   }
 
@@ -143,5 +144,6 @@ export class NeuralGeodesicFlow implements Model {
   dispose(): void {
     tf.dispose([...this.bundle.psi.parameters, ...this.bundle.phi.parameters].map((p) => p.variable));
     this.metricNetwork.dispose();
+    this.fastFlow.dispose();
   }
 }

@@ -102,4 +102,9 @@ export interface Model {
 export interface ModelInit {
   stateDim: number;
   seed: number;
+  /**
+   * CPU threads the model's fused kernels may use (the NGF's geodesic kernel, ../fast); default
+   * NGF_FAST_THREADS, else 1. Results depend on it only through the order of a sum (~1e-7).
+   */
+  threads?: number;
 }

@@ -175,12 +175,12 @@ export interface LoadedCheckpoint {
 
 /**
  * Rebuilds the model (config, parameters) and its optimizer (state) from a checkpoint folder or
- * bundle; `lr` overrides the saved learning rate.
+ * bundle; `lr` overrides the saved learning rate, `threads` is the model's (see ModelInit).
  */
-export async function loadCheckpoint(location: string, options: { lr?: number } = {}): Promise<LoadedCheckpoint> {
+export async function loadCheckpoint(location: string, options: { lr?: number; threads?: number } = {}): Promise<LoadedCheckpoint> {
   const files = await readCheckpointFiles(location);
   const meta = parseMeta(files['config.json'].bytes, files['config.json'].name);
-  const model = createModel(meta.kind, meta.config, { stateDim: meta.stateDim, seed: meta.seed });
+  const model = createModel(meta.kind, meta.config, { stateDim: meta.stateDim, seed: meta.seed, threads: options.threads });
   try {
     const params = files['parameters.npz'];
     assignParameters(model, readNpz(params.bytes, params.name), params.name);

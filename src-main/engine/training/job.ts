@@ -12,6 +12,7 @@ import path from 'node:path';
 import { pickRows, type Dataset } from '../../data/dataset';
 import { loadDataset } from '../../data/datasetFile';
 import { initBackend, type BackendChoice } from '../backend';
+import { trainingThreads } from '../fast/fastGeodesic';
 import { createModel } from '../models/registry';
 import type { Model } from '../models/types';
 import { Adam } from '../optim/adam';
@@ -43,6 +44,8 @@ export interface TrainingJobSpec {
   /** Continue the checkpoint in checkpointDir if there is one. */
   resume?: boolean;
   backend?: BackendChoice | 'auto';
+  /** CPU threads for the NGF's fused geodesic kernel (default: trainingThreads(), 2 on 2 cores). */
+  threads?: number;
 }
 
 export interface TrainingJobEvents {
@@ -55,6 +58,8 @@ export interface TrainingJobResult {
   status: 'completed' | 'cancelled';
   model: string;
   backend: string;
+  /** The kernel threads the model was given (only the NGF's fast path uses more than one). */
+  threads: number;
   epochs: number;
   steps: number;
   seconds: number;
@@ -77,6 +82,9 @@ function checkSpec(spec: TrainingJobSpec): void {
   whole('epochs', 0);
   whole('batchSize', 1);
   if (!Number.isInteger(spec.seed)) throw new Error(`training job: seed must be a whole number, got ${spec.seed}`);
+  if (spec.threads !== undefined && !(Number.isInteger(spec.threads) && spec.threads >= 1 && spec.threads <= 64)) {
+    throw new Error(`training job: threads must be a whole number from 1 to 64, got ${spec.threads}`);
+  }
   if (!(spec.lr > 0) || !Number.isFinite(spec.lr)) throw new Error(`training job: lr must be a positive number, got ${spec.lr}`);
 }
 
@@ -111,6 +119,7 @@ export async function runTrainingJob(spec: TrainingJobSpec, events: TrainingJobE
   const backend = await initBackend(spec.backend ?? 'auto');
   events.onStatus?.('loading data');
   const data = await loadData(spec);
+  const threads = spec.threads ?? trainingThreads();
 
   const dir = spec.checkpointDir ?? null;
   let model: Model;
@@ -120,14 +129,14 @@ export async function runTrainingJob(spec: TrainingJobSpec, events: TrainingJobE
   let startStep = 0;
   if (dir && spec.resume && existsSync(path.join(dir, 'config.json'))) {
     events.onStatus?.('resuming from checkpoint');
-    const loaded = await loadCheckpoint(dir, { lr: spec.lr });
+    const loaded = await loadCheckpoint(dir, { lr: spec.lr, threads });
     if (loaded.meta.kind !== spec.model) throw new Error(`${dir}: the checkpoint holds a ${loaded.meta.kind} model, not ${spec.model}`);
     ({ model, optimizer } = loaded);
     seed = loaded.meta.seed;
     startEpoch = loaded.meta.epoch;
     startStep = loaded.meta.step;
   } else {
-    model = createModel(spec.model, spec.config ?? {}, { stateDim: data.train.dim, seed });
+    model = createModel(spec.model, spec.config ?? {}, { stateDim: data.train.dim, seed, threads });
     optimizer = new Adam(model.parameters, { lr: spec.lr });
   }
 
@@ -170,6 +179,7 @@ export async function runTrainingJob(spec: TrainingJobSpec, events: TrainingJobE
       status: outcome.status,
       model: model.kind,
       backend: backend.choice,
+      threads,
       epochs: outcome.epochs,
       steps: outcome.steps,
       seconds: outcome.seconds,

@@ -49,6 +49,8 @@ describe('commands exit 2 on bad usage before doing any work', () => {
     expect(errors[0]).toBe("train: --epochs needs a whole number, got 'two'");
     expect(await train(['--model', 'ngf', '--dataset', 'x.npz', '--resume'])).toBe(2);
     expect(errors[2]).toBe('train: --resume needs --out DIR');
+    expect(await train(['--model', 'ngf', '--dataset', 'x.npz', '--threads', '0'])).toBe(2);
+    expect(errors[4]).toBe("train: --threads needs a whole number >= 1, got '0'");
   });
   it('serve', async () => {
     expect(await serve(['--port', '70000'])).toBe(2);

@@ -125,4 +125,27 @@ describe('fused kernel on several threads', () => {
       expect(relError(r.grads.weights, one!.grads.weights)).toBeLessThan(1e-6);
     }
   });
+
+  it('refuses to run after dispose() instead of waiting for ever on its ended threads', () => {
+    const kernel = new GeodesicRk4Kernel(2);
+    kernel.dispose();
+    expect(() => kernel.forward({ sizes: [1, 4, 1], regularized: false }, new Float32Array(13), new Float32Array(8), new Float32Array(4), 2, false)).toThrow(
+      'geodesic kernel: used after dispose()',
+    );
+  });
+
+  it('a flow on 2 threads matches 1 thread, and after dispose() the next call starts afresh', () => {
+    const config: MetricNetworkConfig = { kind: 'NN_metric', dim: 2, hiddenSizes: [8] };
+    const metric = createMetricNetwork(config, 'threads', 'g', 4);
+    const z = randomTensor(seededRandom(5), [10, 4], 0.5) as tf.Tensor2D;
+    const [one, two] = [1, 2].map((threads) => createFastGeodesicFlow(config, metric.parameters, threads));
+    expect([one!.threads, two!.threads]).toEqual([1, 2]);
+    const expected = one!.exp(z, { t: 0.7, steps: 5 })!.dataSync();
+    expect(relError(two!.exp(z, { t: 0.7, steps: 5 })!.dataSync(), expected)).toBeLessThan(1e-6);
+    two!.dispose();
+    expect(relError(two!.exp(z, { t: 0.7, steps: 5 })!.dataSync(), expected)).toBeLessThan(1e-6);
+    one!.dispose();
+    two!.dispose();
+    metric.dispose();
+  });
 });

@@ -16,9 +16,12 @@
  *
  * RK4 (the reference's classical tableau) with per-sample step h: k1 = f(z), k2 = f(z + h/2 k1),
  * k3 = f(z + h/2 k2), k4 = f(z + h k3), z' = z + h (k1/6 + k2/3 + k3/3 + k4/6). The forward pass stores
- * every stage input; the backward pass walks the steps in reverse, recomputing each stage's network
- * evaluation and applying its hand-written vector-Jacobian product (the discrete adjoint of RK4),
- * accumulating d/dz0 and d/d(weights) exactly for the float32 forward computation.
+ * every stage input; the backward pass walks the steps in reverse, re-evaluating each stage's field
+ * and applying its hand-written vector-Jacobian product (the discrete adjoint of RK4), accumulating
+ * d/dz0 and d/d(weights) exactly for the float32 forward computation. When configured to keep
+ * activations, the forward pass also leaves every stage's network activations (values and
+ * tangents of layers 1..NL) in memory and the backward pass re-uses them, so that it only redoes
+ * the cheap geometry: the network is most of the arithmetic.
  *
  * Memory is laid out by the caller (../kernel.ts) except for the work area, which `configure` lays
  * out from `work` upwards (growing the memory as needed). No managed objects are used (stub runtime).
@@ -72,6 +75,10 @@ let pZN: usize = 0;
 let pSB: usize = 0;
 let pFX: usize = 0;
 let pStages: usize = 0; // v128[groups][steps][4][2m]
+let pActs: usize = 0; // v128[groups][steps][4][ACT] when activations are kept, else 0
+let ACT: i32 = 0; // v128 per evaluation: per layer l = 1..NL, X_l (K n_l) then DH_l (m n_l, if activated)
+let tXScratch: usize = 0; // per layer: the scratch X and DH (used when activations are not kept)
+let tDHScratch: usize = 0;
 
 @inline function ld(p: usize, i: i32): v128 {
   return v128.load(p + (<usize>i << 4));
@@ -119,12 +126,25 @@ function takeTable(n: i32): usize {
   return p;
 }
 
+/** v128 of one evaluation's kept activations for these widths (see ACT). */
+function activationVectors(m: i32, nl: i32, reg: i32, sizes: usize): i32 {
+  let n = 0;
+  for (let l = 1; l <= nl; l++) {
+    const w = load<i32>(sizes + (<usize>l << 2));
+    n += (1 + m) * w;
+    if (l < nl || reg != 0) n += m * w;
+  }
+  return n;
+}
+
 /**
  * Lays out the work area from `work` (16-aligned) for `groups` groups of 4 samples and `steps` RK4
  * steps, copies the layer widths (`sizes`, i32[nl + 1]) and splats the weights (`params`, f32: for each
- * layer W row-major [out, in] then b). Returns the end of the work area.
+ * layer W row-major [out, in] then b). With `keep` != 0 it also reserves room for every evaluation's
+ * activations (see `forward`). Returns the end of the work area, of which the stage inputs are the
+ * last groups * steps * 4 * 2m vectors. Laying out the same configuration again moves nothing.
  */
-export function configure(m: i32, nl: i32, reg: i32, sizes: usize, params: usize, work: usize, groups: i32, steps: i32): usize {
+export function configure(m: i32, nl: i32, reg: i32, sizes: usize, params: usize, work: usize, groups: i32, steps: i32, keep: i32): usize {
   M = m;
   NL = nl;
   REG = reg;
@@ -139,6 +159,8 @@ export function configure(m: i32, nl: i32, reg: i32, sizes: usize, params: usize
   tX = takeTable(nl + 1);
   tDH = takeTable(nl + 1);
   tXB = takeTable(nl + 1);
+  tXScratch = takeTable(nl + 1);
+  tDHScratch = takeTable(nl + 1);
   let nmax = 0;
   for (let l = 0; l <= nl; l++) {
     const n = load<i32>(sizes + (<usize>l << 2));
@@ -154,6 +176,8 @@ export function configure(m: i32, nl: i32, reg: i32, sizes: usize, params: usize
   for (let l = 0; l <= nl; l++) end += (<usize>((3 * K) * load<i32>(sizes + (<usize>l << 2)))) << 4;
   end += (<usize>(K * nmax + 16 * m * m * m + 64 * m)) << 4;
   end += (<usize>groups * <usize>steps * 4 * <usize>(2 * m)) << 4;
+  ACT = activationVectors(m, nl, reg, sizes);
+  if (keep != 0) end += (<usize>groups * <usize>steps * 4 * <usize>ACT) << 4;
   ensureMemory(end);
 
   for (let l = 0; l <= nl; l++) store<i32>(tSizes + (<usize>l << 2), load<i32>(sizes + (<usize>l << 2)));
@@ -178,10 +202,11 @@ export function configure(m: i32, nl: i32, reg: i32, sizes: usize, params: usize
   }
   for (let l = 0; l <= nl; l++) {
     const n = width(l);
-    store<u32>(tX + (<usize>l << 2), <u32>take(K * n));
-    store<u32>(tDH + (<usize>l << 2), <u32>take(m * n));
+    store<u32>(tXScratch + (<usize>l << 2), <u32>take(K * n));
+    store<u32>(tDHScratch + (<usize>l << 2), <u32>take(m * n));
     store<u32>(tXB + (<usize>l << 2), <u32>take(K * n));
   }
+  unbindActivations();
   pHB = take(K * nmax);
   const mm = m * m;
   pL = take(mm);
@@ -213,9 +238,32 @@ export function configure(m: i32, nl: i32, reg: i32, sizes: usize, params: usize
   pZN = take(2 * m);
   pSB = take(2 * m);
   pFX = take(2 * m);
+  pActs = keep != 0 ? take(groups * steps * 4 * ACT) : 0;
   pStages = take(groups * steps * 4 * 2 * m);
   if (cursor > end) unreachable();
   return cursor;
+}
+
+/** Points the layer tables at the scratch X and DH. */
+function unbindActivations(): void {
+  for (let l = 0; l <= NL; l++) {
+    store<u32>(tX + (<usize>l << 2), load<u32>(tXScratch + (<usize>l << 2)));
+    store<u32>(tDH + (<usize>l << 2), load<u32>(tDHScratch + (<usize>l << 2)));
+  }
+}
+
+/** Points the tables of layers 1..NL at the kept activations of stage s of step n of group g. */
+function bindActivations(g: i32, steps: i32, n: i32, s: i32): void {
+  let p = pActs + ((<usize>(((g * steps + n) * 4 + s) * ACT)) << 4);
+  for (let l = 1; l <= NL; l++) {
+    const w = width(l);
+    store<u32>(tX + (<usize>l << 2), <u32>p);
+    p += (<usize>(K * w)) << 4;
+    if (l < NL || REG != 0) {
+      store<u32>(tDH + (<usize>l << 2), <u32>p);
+      p += (<usize>(M * w)) << 4;
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -470,13 +518,18 @@ function cholSolve(rhs: usize, out: usize): void {
   }
 }
 
-/** f(z) into fp for z = (x, v) at zp: runs the network, fills L, dL, u, q, dLv, F, r, y. */
+/** f(z) into fp for z = (x, v) at zp: runs the network, then `geometryForward`. */
 function fieldForward(zp: usize, fp: usize): void {
+  const X0 = ptrAt(tX, 0);
+  for (let i = 0; i < M; i++) st(X0, i, ld(zp, i));
+  for (let l = 0; l < NL; l++) layerForward(l);
+  geometryForward(zp, fp);
+}
+
+/** f(z) into fp from the network's output c, dc (tX[NL]): fills L, dL, u, q, dLv, F, r, y. */
+function geometryForward(zp: usize, fp: usize): void {
   const m = M;
   const mm = m * m;
-  const X0 = ptrAt(tX, 0);
-  for (let i = 0; i < m; i++) st(X0, i, ld(zp, i));
-  for (let l = 0; l < NL; l++) layerForward(l);
   const C = ptrAt(tX, NL);
   const v = zp + (<usize>m << 4);
   // L and dL_a from c and dc_a (upper triangles stay unused).
@@ -545,12 +598,19 @@ function fieldForward(zp: usize, fp: usize): void {
 
 /**
  * Vector-Jacobian product of the field at zp: zb = (df/dz)^T lam, and the weight gradients
- * accumulate (df/dW)^T lam. Recomputes the forward evaluation first.
+ * accumulate (df/dW)^T lam. Re-evaluates the field first: only its geometry when `kept` (the
+ * network's activations are bound, see bindActivations), else the whole of it.
  */
-function fieldBackward(zp: usize, lam: usize, zb: usize): void {
+function fieldBackward(zp: usize, lam: usize, zb: usize, kept: bool): void {
   const m = M;
   const mm = m * m;
-  fieldForward(zp, pFX);
+  if (kept) {
+    const X0 = ptrAt(tX, 0);
+    for (let i = 0; i < m; i++) st(X0, i, ld(zp, i));
+    geometryForward(zp, pFX);
+  } else {
+    fieldForward(zp, pFX);
+  }
   const v = zp + (<usize>m << 4);
   // y solves g y = r and acc = -y: ybar = -lam_acc, rbar = g^{-1} ybar, gbar = -rbar y^T.
   for (let i = 0; i < m; i++) st(pLY, i, f32x4.neg(ld(lam, m + i))); // ybar, then L^T y below
@@ -719,7 +779,8 @@ function addPoint(trajBar: usize, g: i32, steps: i32, n: i32, zb: usize): void {
 /**
  * The geodesic from z0 (f32 [4 groups, 2m] row-major) with per-sample steps h (f32 [4 groups]):
  * end points into `out` (same layout as z0) and, when traj != 0, every point into traj
- * ([4 groups, steps + 1, 2m]). Stage inputs are kept for `backward`.
+ * ([4 groups, steps + 1, 2m]). Stage inputs are kept for `backward`, and so are the network's
+ * activations when configured to keep them.
  */
 export function forward(z0: usize, h: usize, groups: i32, steps: i32, out: usize, traj: usize): void {
   const d = 2 * M;
@@ -732,13 +793,18 @@ export function forward(z0: usize, h: usize, groups: i32, steps: i32, out: usize
       const s2 = stagePtr(g, steps, n, 1);
       const s3 = stagePtr(g, steps, n, 2);
       const s4 = stagePtr(g, steps, n, 3);
+      const keep = pActs != 0;
       for (let i = 0; i < d; i++) st(s1, i, ld(pZ, i));
+      if (keep) bindActivations(g, steps, n, 0);
       fieldForward(s1, pK1);
       axpyStage(s2, pZ, 0.5, hv, pK1);
+      if (keep) bindActivations(g, steps, n, 1);
       fieldForward(s2, pK2);
       axpyStage(s3, pZ, 0.5, hv, pK2);
+      if (keep) bindActivations(g, steps, n, 2);
       fieldForward(s3, pK3);
       axpyStage(s4, pZ, 1.0, hv, pK3);
+      if (keep) bindActivations(g, steps, n, 3);
       fieldForward(s4, pK4);
       for (let i = 0; i < d; i++) {
         const a = f32x4.mul(f32x4.mul(ld(pK1, i), hv), splat(<f32>(1.0 / 6.0)));
@@ -751,6 +817,7 @@ export function forward(z0: usize, h: usize, groups: i32, steps: i32, out: usize
     }
     for (let k = 0; k < d; k++) scatterRows(out, g, d, k, ld(pZ, k));
   }
+  unbindActivations();
 }
 
 /** kb = kb + c * h * zs over 2m vectors. */
@@ -763,9 +830,11 @@ export function forward(z0: usize, h: usize, groups: i32, steps: i32, out: usize
  * Discrete adjoint of `forward` (which must have run with the same configuration, or have had its
  * stage inputs restored): from the cotangents of the end points (outBar, [4 groups, 2m], or 0) and
  * of the trajectory (trajBar, [4 groups, steps + 1, 2m], or 0) to d/dz0 (z0Bar, like z0) and the
- * weight gradients (grads, f32 in the layout of `params`).
+ * weight gradients (grads, f32 in the layout of `params`). `kept` != 0 re-uses the activations the
+ * last `forward` kept (it must have been this one's forward, configured to keep them).
  */
-export function backward(h: usize, groups: i32, steps: i32, outBar: usize, trajBar: usize, z0Bar: usize, grads: usize): void {
+export function backward(h: usize, groups: i32, steps: i32, outBar: usize, trajBar: usize, z0Bar: usize, grads: usize, kept: i32): void {
+  const useKept = kept != 0 && pActs != 0;
   const d = 2 * M;
   for (let l = 0; l < NL; l++) {
     const nw = width(l) * width(l + 1);
@@ -787,21 +856,26 @@ export function backward(h: usize, groups: i32, steps: i32, outBar: usize, trajB
         st(pK3, i, f32x4.mul(f32x4.mul(zb, hv), splat(<f32>(1.0 / 3.0))));
         st(pK4, i, f32x4.mul(f32x4.mul(zb, hv), splat(<f32>(1.0 / 6.0))));
       }
-      fieldBackward(stagePtr(g, steps, n, 3), pK4, pSB);
+      if (useKept) bindActivations(g, steps, n, 3);
+      fieldBackward(stagePtr(g, steps, n, 3), pK4, pSB, useKept);
       for (let i = 0; i < d; i++) st(pZN, i, f32x4.add(ld(pZN, i), ld(pSB, i)));
       addScaled(pK3, 1.0, hv, pSB);
-      fieldBackward(stagePtr(g, steps, n, 2), pK3, pSB);
+      if (useKept) bindActivations(g, steps, n, 2);
+      fieldBackward(stagePtr(g, steps, n, 2), pK3, pSB, useKept);
       for (let i = 0; i < d; i++) st(pZN, i, f32x4.add(ld(pZN, i), ld(pSB, i)));
       addScaled(pK2, 0.5, hv, pSB);
-      fieldBackward(stagePtr(g, steps, n, 1), pK2, pSB);
+      if (useKept) bindActivations(g, steps, n, 1);
+      fieldBackward(stagePtr(g, steps, n, 1), pK2, pSB, useKept);
       for (let i = 0; i < d; i++) st(pZN, i, f32x4.add(ld(pZN, i), ld(pSB, i)));
       addScaled(pK1, 0.5, hv, pSB);
-      fieldBackward(stagePtr(g, steps, n, 0), pK1, pSB);
+      if (useKept) bindActivations(g, steps, n, 0);
+      fieldBackward(stagePtr(g, steps, n, 0), pK1, pSB, useKept);
       for (let i = 0; i < d; i++) st(pZB, i, f32x4.add(ld(pZN, i), ld(pSB, i)));
       if (trajBar != 0) addPoint(trajBar, g, steps, n, pZB);
     }
     for (let k = 0; k < d; k++) scatterRows(z0Bar, g, d, k, ld(pZB, k));
   }
+  unbindActivations();
   // Lane sums of the accumulators, in the layout of the parameters.
   let dst = grads;
   for (let l = 0; l < NL; l++) {

@@ -2,7 +2,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../../src-main/engine/backend';
 import { createFastGeodesicFlow } from '../../../../src-main/engine/fast/fastGeodesic';
-import { GeodesicRk4Kernel } from '../../../../src-main/engine/fast/kernel';
+import { GeodesicRk4Kernel, keptActivationBytes } from '../../../../src-main/engine/fast/kernel';
 import { expMap, geodesic } from '../../../../src-main/engine/geometry/geodesic';
 import { createMetricNetwork, type MetricNetworkConfig } from '../../../../src-main/engine/nn/metricNetwork';
 import { seededRandom } from '../../../../src-main/engine/nn/random';
@@ -124,6 +124,29 @@ describe('fused kernel on several threads', () => {
       expect(Array.from(r.grads.z0)).toEqual(Array.from(one!.grads.z0));
       expect(relError(r.grads.weights, one!.grads.weights)).toBeLessThan(1e-6);
     }
+  });
+
+  it('re-uses the activations its forward pass kept only while they are in memory: same gradients either way', () => {
+    const sizes = [2, 16, 16, 3];
+    const shape = { sizes, regularized: true };
+    const random = seededRandom(11);
+    const n = sizes.slice(1).reduce((acc, out, l) => acc + out * (sizes[l]! + 1), 0);
+    const weights = Float32Array.from({ length: n }, () => (2 * random() - 1) * 0.4);
+    const B = 9;
+    const steps = 4;
+    const z0 = Float32Array.from({ length: B * 4 }, () => (2 * random() - 1) * 0.6);
+    const other = Float32Array.from({ length: B * 4 }, () => (2 * random() - 1) * 0.6);
+    const h = new Float32Array(B).fill(0.2);
+    const bar = Float32Array.from({ length: B * 4 }, () => 2 * random() - 1);
+    const kernel = new GeodesicRk4Kernel(2);
+    const run = kernel.forward(shape, weights, z0, h, steps, false);
+    const kept = kernel.backward(shape, weights, h, steps, run, bar, null); // activations still in memory
+    kernel.forward(shape, weights, other, h, steps, false); // overwrites them
+    const recomputed = kernel.backward(shape, weights, h, steps, run, bar, null); // re-runs the network
+    expect(Array.from(recomputed.z0)).toEqual(Array.from(kept.z0));
+    expect(Array.from(recomputed.weights)).toEqual(Array.from(kept.weights));
+    expect(keptActivationBytes(shape, 8, steps)).toBe(2 * steps * 4 * (2 * (3 * 16 + 2 * 16) + 3 * 3 + 2 * 3) * 16); // 2 groups of 4; layers 16, 16, 3 (final tanh: regularized)
+    kernel.dispose();
   });
 
   it('refuses to run after dispose() instead of waiting for ever on its ended threads', () => {

@@ -2,7 +2,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../../src-main/engine/backend';
 import { createFastGeodesicFlow } from '../../../../src-main/engine/fast/fastGeodesic';
-import { GeodesicRk4Kernel, keptActivationBytes } from '../../../../src-main/engine/fast/kernel';
+import { GeodesicRk4Kernel, keptActivationBytes, weightCount } from '../../../../src-main/engine/fast/kernel';
 import { expMap, geodesic } from '../../../../src-main/engine/geometry/geodesic';
 import { createMetricNetwork, type MetricNetworkConfig } from '../../../../src-main/engine/nn/metricNetwork';
 import { seededRandom } from '../../../../src-main/engine/nn/random';
@@ -101,22 +101,28 @@ describe('fused geodesic RK4 kernel', () => {
   });
 });
 
+/** Random weights of a [2, 16, 16, 3] metric network and `count` random [B, 4] start points. */
+function randomKernelInputs(seed: number, B: number, count: number) {
+  const sizes = [2, 16, 16, 3];
+  const random = seededRandom(seed);
+  const uniform = (n: number, scale: number) => Float32Array.from({ length: n }, () => (2 * random() - 1) * scale);
+  return { sizes, random, uniform, weights: uniform(weightCount(sizes), 0.4), points: Array.from({ length: count }, () => uniform(B * 4, 0.6)) };
+}
+
 describe('fused kernel on several threads', () => {
   it('gives the same geodesics and gradients with the batch split over 2 and 3 threads', () => {
-    const sizes = [2, 16, 16, 3];
-    const shape = { sizes, regularized: false };
-    const random = seededRandom(9);
-    const n = sizes.slice(1).reduce((acc, out, l) => acc + out * (sizes[l]! + 1), 0);
-    const weights = Float32Array.from({ length: n }, () => (2 * random() - 1) * 0.4);
     const B = 21;
     const steps = 6;
-    const z0 = Float32Array.from({ length: B * 4 }, () => (2 * random() - 1) * 0.6);
+    const { sizes, random, uniform, weights, points: [z0] } = randomKernelInputs(9, B, 1);
+    const shape = { sizes, regularized: false };
     const h = Float32Array.from({ length: B }, () => (0.3 + random()) / steps);
-    const bar = Float32Array.from({ length: B * (steps + 1) * 4 }, () => 2 * random() - 1);
+    const bar = uniform(B * (steps + 1) * 4, 1);
     const results = [1, 2, 3].map((threads) => {
       const kernel = new GeodesicRk4Kernel(threads);
-      const run = kernel.forward(shape, weights, z0, h, steps, true);
-      return { run, grads: kernel.backward(shape, weights, h, steps, run, null, bar) };
+      const run = kernel.forward(shape, weights, z0!, h, steps, true);
+      const grads = kernel.backward(shape, weights, h, steps, run, null, bar);
+      kernel.dispose();
+      return { run, grads };
     });
     const [one, ...more] = results;
     for (const r of more) {
@@ -127,21 +133,16 @@ describe('fused kernel on several threads', () => {
   });
 
   it('re-uses the activations its forward pass kept only while they are in memory: same gradients either way', () => {
-    const sizes = [2, 16, 16, 3];
-    const shape = { sizes, regularized: true };
-    const random = seededRandom(11);
-    const n = sizes.slice(1).reduce((acc, out, l) => acc + out * (sizes[l]! + 1), 0);
-    const weights = Float32Array.from({ length: n }, () => (2 * random() - 1) * 0.4);
     const B = 9;
     const steps = 4;
-    const z0 = Float32Array.from({ length: B * 4 }, () => (2 * random() - 1) * 0.6);
-    const other = Float32Array.from({ length: B * 4 }, () => (2 * random() - 1) * 0.6);
+    const { sizes, uniform, weights, points: [z0, other] } = randomKernelInputs(11, B, 2);
+    const shape = { sizes, regularized: true };
     const h = new Float32Array(B).fill(0.2);
-    const bar = Float32Array.from({ length: B * 4 }, () => 2 * random() - 1);
+    const bar = uniform(B * 4, 1);
     const kernel = new GeodesicRk4Kernel(2);
-    const run = kernel.forward(shape, weights, z0, h, steps, false);
+    const run = kernel.forward(shape, weights, z0!, h, steps, false);
     const kept = kernel.backward(shape, weights, h, steps, run, bar, null); // activations still in memory
-    kernel.forward(shape, weights, other, h, steps, false); // overwrites them
+    kernel.forward(shape, weights, other!, h, steps, false); // overwrites them
     const recomputed = kernel.backward(shape, weights, h, steps, run, bar, null); // re-runs the network
     expect(Array.from(recomputed.z0)).toEqual(Array.from(kept.z0));
     expect(Array.from(recomputed.weights)).toEqual(Array.from(kept.weights));

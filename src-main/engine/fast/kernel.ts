@@ -51,7 +51,7 @@ const MAXIMUM_PAGES = 32768;
 
 /**
  * Most bytes of network activations a shard keeps for the backward pass (toy model A at batch 512
- * needs 68 MB); beyond it the backward pass re-runs the network instead.
+ * needs 126 MiB); beyond it the backward pass re-runs the network instead.
  */
 export const KEPT_ACTIVATIONS_BUDGET = 256 * 2 ** 20;
 

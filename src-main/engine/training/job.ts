@@ -12,7 +12,7 @@ import path from 'node:path';
 import { pickRows, type Dataset } from '../../data/dataset';
 import { loadDataset } from '../../data/datasetFile';
 import { initBackend, type BackendChoice } from '../backend';
-import { trainingThreads } from '../fast/fastGeodesic';
+import { isKernelThreadCount, trainingThreads } from '../fast/fastGeodesic';
 import { createModel } from '../models/registry';
 import type { Model } from '../models/types';
 import { Adam } from '../optim/adam';
@@ -82,7 +82,7 @@ function checkSpec(spec: TrainingJobSpec): void {
   whole('epochs', 0);
   whole('batchSize', 1);
   if (!Number.isInteger(spec.seed)) throw new Error(`training job: seed must be a whole number, got ${spec.seed}`);
-  if (spec.threads !== undefined && !(Number.isInteger(spec.threads) && spec.threads >= 1 && spec.threads <= 64)) {
+  if (spec.threads !== undefined && !isKernelThreadCount(spec.threads)) {
     throw new Error(`training job: threads must be a whole number from 1 to 64, got ${spec.threads}`);
   }
   if (!(spec.lr > 0) || !Number.isFinite(spec.lr)) throw new Error(`training job: lr must be a positive number, got ${spec.lr}`);
